@@ -1,0 +1,5 @@
+"""Pages of the analytics app (added by its issue)."""
+
+app_name = "analytics"
+
+urlpatterns: list = []

@@ -1,0 +1,110 @@
+"""Roles are Django groups, one per person; this module says which model permissions each has.
+
+``ROLE_PERMISSIONS`` is the single source of truth. ``sync_role_groups`` makes the groups in the
+database match it: the data migration ``coe.0002_role_groups`` calls it to create the groups, and
+the post_migrate hook (coe.apps) calls it again so permissions of apps migrated later are granted
+as soon as they exist. Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps as global_apps
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COE_MANAGER = "coe_manager", "CoE manager"
+    COE_MEMBER = "coe_member", "CoE member"
+    LIAISON = "liaison", "Liaison"
+    APPROVER = "approver", "Approver"
+    EMPLOYEE = "employee", "Employee"
+    LEADERSHIP = "leadership", "Leadership"
+
+    @property
+    def group_name(self) -> str:
+        return self.label
+
+    @classmethod
+    def from_group_name(cls, name: str) -> Role | None:
+        return next((role for role in cls if role.label == name), None)
+
+
+# Order of precedence when a person (wrongly) holds several role groups: the first one wins.
+ROLE_GROUP_NAMES = [role.group_name for role in Role]
+
+_EVERYONE = {"coe.view_department"}
+_COMPOSE = {"publishing.add_post", "publishing.change_post"}
+_COE_STAFF = (
+    _EVERYONE
+    | _COMPOSE
+    | {
+        "coe.view_user",
+        "coe.view_workerheartbeat",
+        "django_celery_beat.view_periodictask",
+        "publishing.view_all_posts",
+        "publishing.review_posts",
+        "publishing.view_channel",
+        "publishing.add_channel",
+        "publishing.change_channel",
+        "publishing.view_approvalpolicy",
+        "publishing.view_publication",
+        "publishing.add_campaign",
+        "publishing.change_campaign",
+        "publishing.view_campaign",
+        "publishing.add_contenttheme",
+        "publishing.change_contenttheme",
+        "publishing.view_contenttheme",
+    }
+)
+
+ROLE_PERMISSIONS: dict[Role, set[str]] = {
+    Role.COE_MANAGER: _COE_STAFF
+    | {
+        "coe.add_department",
+        "coe.change_department",
+        "coe.delete_department",
+        "coe.change_department_lead",
+        "coe.add_user",
+        "coe.change_user",
+        "coe.manage_roles",
+        "authtoken.view_token",
+        "django_celery_beat.add_periodictask",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.view_intervalschedule",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.add_intervalschedule",
+        "django_celery_beat.add_crontabschedule",
+        "django_celery_beat.change_intervalschedule",
+        "django_celery_beat.change_crontabschedule",
+        "publishing.delete_channel",
+        "publishing.add_approvalpolicy",
+        "publishing.change_approvalpolicy",
+        "publishing.delete_approvalpolicy",
+        "publishing.pause_publishing",
+    },
+    Role.COE_MEMBER: set(_COE_STAFF),
+    Role.LIAISON: _EVERYONE | _COMPOSE,
+    Role.APPROVER: _EVERYONE | {"publishing.review_posts"},
+    Role.EMPLOYEE: set(_EVERYONE),
+    Role.LEADERSHIP: _EVERYONE | {"coe.view_user"},
+}
+
+
+def sync_role_groups(apps=global_apps) -> None:
+    """Create the role groups and set their permissions to exactly ROLE_PERMISSIONS.
+
+    Permissions that do not exist yet (their app is not migrated) are skipped; the post_migrate
+    hook grants them later.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    by_name = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.filter(
+            content_type__app_label__in={name.split(".")[0] for name in wanted}
+        ).values_list("pk", "content_type__app_label", "codename")
+    }
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.group_name)
+        group.permissions.set([by_name[perm] for perm in perms if perm in by_name])

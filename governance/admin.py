@@ -1,0 +1,1 @@
+"""Admin of the governance app: every model registered here with search and filters."""

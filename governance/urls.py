@@ -1,0 +1,5 @@
+"""Pages of the governance app (added by its issue)."""
+
+app_name = "governance"
+
+urlpatterns: list = []

@@ -1,0 +1,436 @@
+"""Sending approved publications: exactly once per post and channel.
+
+The schedule lives in the database, never in the broker: a beat sweep every few seconds claims
+what is due with ``SELECT … FOR UPDATE SKIP LOCKED`` (two beats or a doubled sweep are harmless)
+and enqueues after commit. The publish task claims its publication once more
+(``queued → publishing`` in one UPDATE, so a duplicated or redelivered task does nothing), writes
+an attempt row *before* calling the network, and passes the adapter a stable idempotency key.
+
+When an earlier attempt may have reached the network (a worker killed mid-send, a timeout after
+sending), the next attempt first asks the network whether the post exists and only sends if it
+does not. When nobody can tell, the publication becomes ``unknown`` and a person decides.
+
+Retries use the database too (``next_attempt_at``, exponential backoff with jitter, honouring
+Retry-After), so nothing is parked in Redis with a long countdown.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from coe.errors import Conflict, DomainError, NotAllowed
+from publishing import permissions
+from publishing.adapters.base import (
+    CredentialError,
+    OutcomeUnknown,
+    PermanentError,
+    PublishRequest,
+    PublishResult,
+    TransientError,
+)
+from publishing.models import Channel, Post, Publication, PublishAttempt, PublishingControl
+from publishing.services.common import coe_staff, notify, record
+from publishing.validation import post_content
+
+log = logging.getLogger(__name__)
+
+Status = Publication.Status
+Outcome = PublishAttempt.Outcome
+
+
+def _held_by_crisis(publication: Publication) -> bool:
+    """Whether a crisis freeze covers this channel (governance plugs in here)."""
+    return False
+
+
+# --- the sweep ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DispatchResult:
+    queued: list[int]
+    held: int
+    more: bool
+
+
+def publications_dispatch_due(*, now: datetime | None = None, batch_size: int | None = None) -> DispatchResult:
+    """Claim due publications and enqueue them after commit. Publications of channels that cannot
+    publish are held instead (not failed one by one). Nothing moves while publishing is paused."""
+    from publishing.tasks import publication_publish_task
+
+    now = now or timezone.now()
+    batch_size = batch_size or settings.PUBLISH_DISPATCH_BATCH
+    if PublishingControl.current().paused:
+        return DispatchResult(queued=[], held=0, more=False)
+    with transaction.atomic():
+        due = list(
+            Publication.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=Status.SCHEDULED, scheduled_at__lte=now)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("scheduled_at", "id")
+            .values_list("id", "channel_id")[:batch_size]
+        )
+        if not due:
+            return DispatchResult(queued=[], held=0, more=False)
+        blocked_channels = set(
+            Channel.objects.filter(pk__in={channel_id for _, channel_id in due})
+            .filter(Q(is_active=False) | Q(health=Channel.Health.NEEDS_RECONNECT))
+            .values_list("pk", flat=True)
+        )
+        to_hold = [pk for pk, channel_id in due if channel_id in blocked_channels]
+        to_queue = [pk for pk, channel_id in due if channel_id not in blocked_channels]
+        if to_hold:
+            Publication.objects.filter(pk__in=to_hold).update(
+                status=Status.HELD, hold_reason=Publication.HoldReason.CHANNEL
+            )
+        Publication.objects.filter(pk__in=to_queue).update(status=Status.QUEUED, queued_at=now)
+        transaction.on_commit(lambda: [publication_publish_task.delay(pk) for pk in to_queue])
+    return DispatchResult(queued=to_queue, held=len(to_hold), more=len(due) == batch_size)
+
+
+def publications_recover_stuck(*, now: datetime | None = None) -> tuple[int, int]:
+    """Put back what a lost message or a killed worker left behind.
+
+    - ``queued`` for too long: the task message was lost (e.g. Redis restarted) → scheduled again.
+      If the message was only slow, the second one finds nothing to claim.
+    - ``publishing`` for longer than a task may run: the worker died mid-send. Its attempt is
+      marked unknown and the publication scheduled again; the next attempt asks the network first.
+    """
+    now = now or timezone.now()
+    requeued = Publication.objects.filter(
+        status=Status.QUEUED, queued_at__lt=now - timedelta(seconds=settings.PUBLISH_QUEUED_STALE_SECONDS)
+    ).update(status=Status.SCHEDULED, queued_at=None)
+    recovered = 0
+    stuck = Publication.objects.filter(
+        status=Status.PUBLISHING, claimed_at__lt=now - timedelta(seconds=settings.PUBLISH_STUCK_SECONDS)
+    ).values_list("pk", flat=True)
+    for pk in list(stuck):
+        with transaction.atomic():
+            if not Publication.objects.filter(pk=pk, status=Status.PUBLISHING).update(
+                status=Status.SCHEDULED, next_attempt_at=now, last_error="The worker stopped while sending; checking."
+            ):
+                continue
+            PublishAttempt.objects.filter(publication_id=pk, outcome=Outcome.PENDING).update(
+                outcome=Outcome.UNKNOWN, finished_at=now, message="The worker stopped during this attempt."
+            )
+            recovered += 1
+    return requeued, recovered
+
+
+# --- one publication ----------------------------------------------------------------------------
+
+
+def _backoff_seconds(attempt: int, retry_after: float | None) -> float:
+    base = settings.PUBLISH_RETRY_BASE_SECONDS * (2 ** max(attempt - 1, 0))
+    delay = min(settings.PUBLISH_RETRY_CAP_SECONDS, base) * random.uniform(0.5, 1.5)  # noqa: S311 - jitter
+    return max(delay, retry_after or 0)
+
+
+def _finish(attempt: PublishAttempt, outcome: str, message: str = "", status: int | None = None) -> None:
+    attempt.outcome = outcome
+    attempt.message = message[:2000]
+    attempt.http_status = status
+    attempt.finished_at = timezone.now()
+    attempt.save(update_fields=["outcome", "message", "http_status", "finished_at"])
+
+
+def _published(publication: Publication, result: PublishResult) -> None:
+    now = timezone.now()
+    Publication.objects.filter(pk=publication.pk).update(
+        status=Status.PUBLISHED,
+        published_at=now,
+        external_id=result.external_id[:300],
+        external_url=result.external_url[:500],
+        last_error="",
+        next_attempt_at=None,
+    )
+    if publication.channel.health != Channel.Health.OK:
+        Channel.objects.filter(pk=publication.channel_id, health=Channel.Health.DEGRADED).update(
+            health=Channel.Health.OK, health_message="", health_changed_at=now
+        )
+    post = publication.post
+    record(
+        post, "published", to_status=post.status, data={"channel": str(publication.channel), "url": result.external_url}
+    )
+
+
+def _failed(publication: Publication, message: str) -> None:
+    Publication.objects.filter(pk=publication.pk).update(
+        status=Status.FAILED, last_error=message[:2000], next_attempt_at=None
+    )
+    post = publication.post
+    record(
+        post,
+        "publication_failed",
+        to_status=post.status,
+        data={"channel": str(publication.channel), "error": message[:500]},
+    )
+    notify(
+        [post.author, *coe_staff()],
+        "publication_failed",
+        f"Post #{post.pk} could not be published on {publication.channel}",
+        post,
+        body=message,
+    )
+
+
+def _retry_later(publication: Publication, message: str, retry_after: float | None) -> None:
+    if publication.attempts >= settings.PUBLISH_MAX_ATTEMPTS:
+        _failed(publication, f"Gave up after {publication.attempts} tries. Last error: {message}")
+        return
+    when = timezone.now() + timedelta(seconds=_backoff_seconds(publication.attempts, retry_after))
+    Publication.objects.filter(pk=publication.pk).update(
+        status=Status.SCHEDULED, next_attempt_at=when, last_error=message[:2000]
+    )
+    Channel.objects.filter(pk=publication.channel_id, health=Channel.Health.OK).update(
+        health=Channel.Health.DEGRADED, health_message=message[:500], health_changed_at=timezone.now()
+    )
+
+
+def _hold(publication: Publication, reason: str, message: str = "") -> None:
+    Publication.objects.filter(pk=publication.pk).update(
+        status=Status.HELD, hold_reason=reason, last_error=message[:2000]
+    )
+
+
+def publication_publish(*, publication_id: int, worker: str = "") -> str:
+    """Send one queued publication. Safe to run twice for the same id: only the run that moves it
+    from queued to publishing does anything. Runs outside any transaction on purpose: the claim
+    and the attempt row are committed before the network is called."""
+    now = timezone.now()
+    claimed = Publication.objects.filter(pk=publication_id, status=Status.QUEUED).update(
+        status=Status.PUBLISHING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "not-claimed"
+    publication = Publication.objects.select_related("post", "channel", "post__author").get(pk=publication_id)
+    channel, post = publication.channel, publication.post
+
+    # Holds are checked at send time, not only when dispatched.
+    if PublishingControl.current().paused:
+        Publication.objects.filter(pk=publication.pk).update(status=Status.SCHEDULED, attempts=F("attempts") - 1)
+        return "paused"
+    if not channel.can_publish:
+        _hold(publication, Publication.HoldReason.CHANNEL, channel.health_message)
+        return "held-channel"
+    if _held_by_crisis(publication):
+        _hold(publication, Publication.HoldReason.CRISIS)
+        return "held-crisis"
+
+    try:
+        adapter = channel.adapter(timeout=settings.PUBLISH_ADAPTER_TIMEOUT)
+        content = post_content(post)
+    except Exception as error:  # e.g. credentials that no key decrypts: nothing was sent
+        log.exception("Cannot prepare publication %s", publication.pk)
+        _failed(publication, f"The channel cannot be used: {error}")
+        return "failed-setup"
+    problems = [issue.message for issue in adapter.validate(content) if issue.blocking]
+    if problems:  # the network's limits may have changed since submission
+        _failed(publication, " ".join(problems))
+        return "failed-validation"
+
+    maybe_sent_before = publication.attempt_log.filter(outcome__in=[Outcome.PENDING, Outcome.UNKNOWN]).exists()
+    if publication.first_attempt_at is None:
+        publication.first_attempt_at = now
+        Publication.objects.filter(pk=publication.pk).update(first_attempt_at=now)
+    attempt = PublishAttempt.objects.create(
+        publication=publication, number=publication.attempt_log.count() + 1, worker=worker[:200]
+    )
+    request = PublishRequest(
+        content=content,
+        idempotency_key=str(publication.idempotency_key),
+        first_attempt_at=publication.first_attempt_at,
+        publication_id=publication.pk,
+    )
+    try:
+        if maybe_sent_before:
+            existing = adapter.find_existing(request)
+            if existing is not None:
+                _finish(attempt, Outcome.FOUND, "Already on the network from an earlier attempt.")
+                _published(publication, existing)
+                return "found"
+            PublishAttempt.objects.filter(publication=publication, outcome=Outcome.PENDING).exclude(
+                pk=attempt.pk
+            ).update(outcome=Outcome.UNKNOWN)
+        result = adapter.publish(request)
+    except CredentialError as error:
+        _finish(attempt, Outcome.CREDENTIALS, error.message, error.status)
+        channel_needs_reconnect(channel=channel, message=error.message)
+        _hold(publication, Publication.HoldReason.CHANNEL, error.message)
+        return "held-credentials"
+    except PermanentError as error:
+        _finish(attempt, Outcome.PERMANENT, error.message, error.status)
+        _failed(publication, error.message)
+        return "failed"
+    except TransientError as error:
+        _finish(attempt, Outcome.TRANSIENT, error.message, error.status)
+        _retry_later(publication, error.message, error.retry_after)
+        return "retry"
+    except OutcomeUnknown as error:
+        _finish(attempt, Outcome.UNKNOWN, error.message)
+        if error.resend_is_safe:
+            _retry_later(publication, error.message, None)
+            return "retry-unknown"
+        _outcome_unknown(publication, error.message)
+        return "unknown"
+    except Exception as error:  # an adapter bug must not leave the publication claimed forever
+        _finish(attempt, Outcome.UNKNOWN, f"{error.__class__.__name__}: {error}")
+        _outcome_unknown(publication, f"Unexpected error: {error}")
+        log.exception("Adapter %s crashed on publication %s", channel.network, publication.pk)
+        return "unknown"
+    _finish(attempt, Outcome.SENT)
+    _published(publication, result)
+    return "published"
+
+
+def _outcome_unknown(publication: Publication, message: str) -> None:
+    Publication.objects.filter(pk=publication.pk).update(status=Status.UNKNOWN, last_error=message[:2000])
+    post = publication.post
+    record(
+        post,
+        "publication_unknown",
+        to_status=post.status,
+        data={"channel": str(publication.channel), "error": message[:500]},
+    )
+    notify(
+        [post.author, *coe_staff()],
+        "publication_unknown",
+        f"Did post #{post.pk} go out on {publication.channel}? Please check",
+        post,
+        body=f"{message}\nCoE Hub cannot tell whether the network received it. Look at the account, then "
+        "mark it published or send it again.",
+    )
+
+
+def publications_reconcile_unknown(*, limit: int = 100) -> int:
+    """Ask the networks about publications whose outcome is unknown; the ones found are published."""
+    found = 0
+    for publication in Publication.objects.filter(status=Status.UNKNOWN).select_related("post", "channel")[:limit]:
+        if not publication.channel.can_publish:
+            continue
+        request = PublishRequest(
+            content=post_content(publication.post),
+            idempotency_key=str(publication.idempotency_key),
+            first_attempt_at=publication.first_attempt_at or publication.updated_at,
+            publication_id=publication.pk,
+        )
+        try:
+            existing = publication.channel.adapter(timeout=settings.PUBLISH_ADAPTER_TIMEOUT).find_existing(request)
+        except Exception:
+            log.info("Could not reconcile publication %s yet", publication.pk, exc_info=True)
+            continue
+        if existing is not None and Publication.objects.filter(pk=publication.pk, status=Status.UNKNOWN).update(
+            status=Status.PUBLISHING
+        ):
+            PublishAttempt.objects.create(
+                publication=publication,
+                number=publication.attempt_log.count() + 1,
+                outcome=Outcome.FOUND,
+                finished_at=timezone.now(),
+                message="Found on the network while reconciling.",
+            )
+            _published(publication, existing)
+            found += 1
+    return found
+
+
+# --- people acting on publications ----------------------------------------------------------------
+
+
+@transaction.atomic
+def publication_retry(*, actor, publication: Publication) -> Publication:
+    """Send a failed (or unknown, after checking the account) publication again, with a fresh
+    cycle of attempts. The idempotency key stays the same."""
+    publication = Publication.objects.select_for_update().select_related("post", "channel").get(pk=publication.pk)
+    if not permissions.can_retry_publication(actor, publication):
+        raise NotAllowed("Only the author, their department's liaisons or the CoE may retry this.")
+    if publication.status not in {Status.FAILED, Status.UNKNOWN}:
+        raise Conflict(
+            f"It is {publication.get_status_display().lower()}; only failed or unknown ones are retried.",
+            code="not_retryable",
+        )
+    if publication.post.status != Post.Status.APPROVED:
+        raise Conflict("The post is no longer approved.", code="not_approved")
+    before = publication.status
+    Publication.objects.filter(pk=publication.pk).update(
+        status=Status.SCHEDULED, attempts=0, next_attempt_at=None, scheduled_at=timezone.now(), last_error=""
+    )
+    PublishAttempt.objects.filter(publication=publication, outcome__in=[Outcome.PENDING, Outcome.UNKNOWN]).update(
+        outcome=Outcome.SKIPPED, message="A person chose to send it again."
+    )
+    record(
+        publication.post,
+        "publication_retry",
+        actor=actor,
+        to_status=publication.post.status,
+        data={"channel": str(publication.channel), "was": before},
+    )
+    publication.refresh_from_db()
+    return publication
+
+
+def publications_retry_many(*, actor, publications) -> tuple[int, list[str]]:
+    """Bulk retry: each one on its own; refusals are reported, not fatal."""
+    done, problems = 0, []
+    for publication in publications:
+        try:
+            publication_retry(actor=actor, publication=publication)
+            done += 1
+        except DomainError as error:
+            problems.append(f"#{publication.post_id} on {publication.channel}: {error.message}")
+    return done, problems
+
+
+@transaction.atomic
+def publication_mark_published(*, actor, publication: Publication, external_url: str = "") -> Publication:
+    """A person looked at the account and saw the post: record it as published (no resend)."""
+    publication = Publication.objects.select_for_update().select_related("post", "channel").get(pk=publication.pk)
+    if not permissions.can_retry_publication(actor, publication):
+        raise NotAllowed("Only the author, their department's liaisons or the CoE may resolve this.")
+    if publication.status != Status.UNKNOWN:
+        raise Conflict("Only a publication whose outcome is unknown can be marked published.", code="not_unknown")
+    _published(
+        publication,
+        PublishResult(external_id=publication.external_id or "confirmed-by-hand", external_url=external_url),
+    )
+    record(
+        publication.post,
+        "publication_confirmed",
+        actor=actor,
+        to_status=publication.post.status,
+        data={"channel": str(publication.channel)},
+    )
+    publication.refresh_from_db()
+    return publication
+
+
+# --- channel health -----------------------------------------------------------------------------
+
+
+def channel_needs_reconnect(*, channel: Channel, message: str) -> None:
+    """Credentials refused: hold the channel's publications (no cascade of failures) and tell its
+    department's lead and the CoE once."""
+    changed = (
+        Channel.objects.filter(pk=channel.pk)
+        .exclude(health=Channel.Health.NEEDS_RECONNECT)
+        .update(health=Channel.Health.NEEDS_RECONNECT, health_message=message[:500], health_changed_at=timezone.now())
+    )
+    if changed:
+        from coe import services as coe_services
+
+        lead = channel.department.lead
+        coe_services.notify(
+            recipients=[*coe_staff(), *([lead] if lead else [])],
+            kind="channel_needs_reconnect",
+            title=f"{channel} needs reconnecting",
+            body=f"The network refused its credentials: {message}\nIts publications are held until it is reconnected.",
+            url=channel.get_absolute_url(),
+        )

@@ -1,0 +1,2 @@
+"""Pages of the publishing app, one module per area: posts (compose, detail, actions), the
+review queue, the calendar (and its feed, export and import), channels, policies, outside review."""

@@ -90,3 +90,13 @@ def api_as(api_client):
         return api_client
 
     return _as
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache (locmem in tests) holds switches such as pause-all; no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

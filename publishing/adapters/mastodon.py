@@ -44,6 +44,7 @@ LINK_LENGTH = 23
 # Mastodon remembers an Idempotency-Key for about an hour; stay inside with a margin.
 IDEMPOTENCY_WINDOW = timedelta(minutes=55)
 TAGS = re.compile(r"<[^>]+>")
+FIND_EXISTING_PAGES = 10  # 400 statuses: a busy account's last hours
 ASSUMED_SERVER_VERSION = "4.0.0"  # every endpoint used here exists since 3.1
 
 
@@ -120,18 +121,24 @@ class MastodonAdapter(ChannelAdapter):
         )
 
     def find_existing(self, request: PublishRequest) -> PublishResult | None:
+        """The account's statuses, newest first, back to just before the first attempt."""
         client = self._client()
         wanted = _plain(html.escape(request.content.full_text))
         since = request.first_attempt_at - timedelta(minutes=2)
         with self._errors(client, request, sending=False):
             account = client.account_verify_credentials()
-            statuses = client.account_statuses(account["id"], limit=40)
-        for status in statuses:
-            created = status.get("created_at")
-            if isinstance(created, datetime) and created.tzinfo and created < since:
-                continue
-            if _plain(status.get("content") or "") == wanted:
-                return PublishResult(external_id=str(status["id"]), external_url=status.get("url") or "")
+            max_id = None
+            for _ in range(FIND_EXISTING_PAGES):
+                page = client.account_statuses(account["id"], limit=40, max_id=max_id)
+                for status in page:
+                    created = status.get("created_at")
+                    if isinstance(created, datetime) and created.tzinfo and created < since:
+                        return None
+                    if _plain(status.get("content") or "") == wanted:
+                        return PublishResult(external_id=str(status["id"]), external_url=status.get("url") or "")
+                if len(page) < 40:
+                    return None
+                max_id = page[-1]["id"]
         return None
 
     def check_credentials(self) -> str:

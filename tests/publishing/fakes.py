@@ -12,6 +12,7 @@ Every server can be told to misbehave for the next requests to a path:
 from __future__ import annotations
 
 import base64
+import collections
 import email.policy
 import hashlib
 import html
@@ -207,6 +208,7 @@ class FakeMastodon(FakeServer):
         self.max_characters = max_characters
         self.statuses: list[dict[str, Any]] = []
         self.status_posts = 0
+        self.posts_by_key: collections.Counter[str | None] = collections.Counter()  # POSTs received per key
         self._by_key: dict[str, tuple[float, dict[str, Any]]] = {}
         self._ids = itertools.count(100)
         self.media: dict[str, dict[str, Any]] = {}
@@ -259,8 +261,11 @@ class FakeMastodon(FakeServer):
         if request.method == "POST" and request.path == "/api/v1/statuses":
             return self._post_status(request)
         if request.path.startswith("/api/v1/accounts/") and request.path.endswith("/statuses"):
+            limit = int((request.query.get("limit") or ["20"])[0])
+            max_id = int((request.query.get("max_id") or ["0"])[0]) or None
             with self._lock:
-                return json_reply(200, list(reversed(self.statuses))[:40])
+                newest_first = [s for s in reversed(self.statuses) if max_id is None or int(s["id"]) < max_id]
+            return json_reply(200, newest_first[:limit])
         if request.path.startswith("/api/v1/statuses/"):
             wanted = request.path.rsplit("/", 1)[1]
             with self._lock:
@@ -274,6 +279,7 @@ class FakeMastodon(FakeServer):
         key = request.headers.get("idempotency-key")
         with self._lock:
             self.status_posts += 1
+            self.posts_by_key[key] += 1
             if key and key in self._by_key and time.time() - self._by_key[key][0] < 3600:
                 return json_reply(200, self._by_key[key][1])
             if len(text) > self.max_characters:
@@ -319,6 +325,7 @@ class FakeBluesky(FakeServer):
         self.handle, self.password, self.did = handle, password, "did:plc:coehubtest0000000000"
         self.records: dict[str, dict[str, Any]] = {}
         self.create_calls = 0
+        self.creates_by_rkey: collections.Counter[str] = collections.Counter()  # createRecord calls per key
         self.sessions_created = 0
         self._valid_tokens: set[str] = set()
         self._counter = itertools.count(1)
@@ -390,6 +397,7 @@ class FakeBluesky(FakeServer):
             uri = f"at://{self.did}/{data['collection']}/{rkey}"
             with self._lock:
                 self.create_calls += 1
+                self.creates_by_rkey[rkey] += 1
                 if rkey in self.records:
                     return json_reply(400, {"error": "InvalidRequest", "message": "Record already exists"})
                 self.records[rkey] = {"uri": uri, "cid": f"bafyrei{rkey}", "value": data["record"]}

@@ -206,6 +206,17 @@ def test_mastodon_find_existing_matches_this_text_only(mastodon):
     assert adapter.find_existing(request_for("Something else entirely")) is None
 
 
+def test_mastodon_find_existing_pages_back_through_a_busy_account(mastodon):
+    adapter = mastodon_adapter(mastodon)
+    early = request_for("The first of many")
+    adapter.publish(early)
+    for n in range(95):
+        adapter.publish(request_for(f"Busy day, post {n}"))
+    assert adapter.find_existing(early).external_id == mastodon.statuses[0]["id"]
+    long_ago = request_for("The first of many", started=datetime.now(tz=UTC) + timedelta(hours=1))
+    assert adapter.find_existing(long_ago) is None  # only statuses since the first attempt count
+
+
 # --- Bluesky ------------------------------------------------------------------------------------
 
 

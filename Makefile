@@ -56,8 +56,11 @@ check: $(VENV)/.dev-installed assets
 test: $(VENV)/.dev-installed assets chromium lint check
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks measure Postgres and Redis, as CI tests on them (set DATABASE_URL/REDIS_URL to use others).
 bench: $(VENV)/.dev-installed assets
-	$(PY) -m benchmarks
+	scripts/ensure-services.sh
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/coehub} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} $(PY) -m benchmarks
 
 clean:
 	rm -rf var staticfiles .pytest_cache

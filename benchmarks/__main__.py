@@ -1,36 +1,30 @@
 """make bench — request latency of the pages that grow with data, against a floor.
 
-Runs in a throw-away test database (Postgres when DATABASE_URL is set), seeds the demo company
-plus extra people, and prints one line per benchmark:
+Runs in a throw-away test database (Postgres when DATABASE_URL is set; `make bench` sets it),
+seeds the demo company plus extra people and posts, and prints one line per benchmark:
 
-    BENCH <name> p50_ms=<v> p95_ms=<v> floor_p50_ms=<v> rows=<n>
+    BENCH <name> <figure>=<value> <unit> ...
 
-The floor is the sign-in page measured in the same run: the cost of the stack with no data work.
+Page floors are the sign-in page measured in the same run (the cost of the stack with no data
+work); publish_dispatch's floor is a plain loop of the same requests to the same test server.
+Sizes: BENCH_PEOPLE (2000), BENCH_DISPATCH_POSTS (10000), BENCH_DISPATCH_CONCURRENCY (4),
+BENCH_CALENDAR_POSTS (50000); BENCH_ONLY=name,name runs some of them.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import statistics
 import sys
-import time
 import warnings
 
 warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic here
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coe.settings_test")
 
 
-def _timed(client, url: str, repeat: int) -> tuple[float, float]:
-    client.get(url)  # warm caches and connections
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+def wanted(name: str) -> bool:
+    only = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
+    return not only or any(name.startswith(part) for part in only)
 
 
 def main() -> int:
@@ -46,6 +40,8 @@ def main() -> int:
     try:
         from django.test import Client
 
+        from benchmarks import publishing
+        from benchmarks.report import bench, timed
         from coe.models import Department, User
         from coe.roles import Role
         from tests.coe.factories import UserFactory
@@ -59,15 +55,23 @@ def main() -> int:
 
         client = Client()
         client.force_login(User.objects.get(username="manager"))
-        floor = _timed(Client(), "/accounts/login/", 50)
+        floor = timed(Client(), "/accounts/login/", 50)
         for name, url in [
             ("home_manager", "/"),
             ("people_directory", "/coe/people/"),
             ("api_users_list", "/api/v1/users/"),
             ("departments", "/coe/departments/"),
         ]:
-            p50, p95 = _timed(client, url, 50)
-            print(f"BENCH {name} p50_ms={p50:.1f} p95_ms={p95:.1f} floor_p50_ms={floor[0]:.1f} rows={rows}")
+            if wanted(name):
+                p50, p95 = timed(client, url, 50)
+                bench(name, p50=(p50, "ms"), p95=(p95, "ms"), floor_p50=(floor[0], "ms"), people=(rows, "users"))
+        if wanted("calendar_month"):
+            publishing.calendar_month(int(os.environ.get("BENCH_CALENDAR_POSTS", "50000")), repeat=30)
+        if wanted("publish_dispatch"):
+            publishing.publish_dispatch(
+                int(os.environ.get("BENCH_DISPATCH_POSTS", "10000")),
+                concurrency=int(os.environ.get("BENCH_DISPATCH_CONCURRENCY", "4")),
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

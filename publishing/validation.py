@@ -19,7 +19,11 @@ from publishing.models.posts import text_fingerprint
 DUPLICATE_WINDOW = timedelta(days=30)
 
 
-def post_content(post: Post) -> PostContent:
+def post_content(post: Post, *, has_media: bool = True) -> PostContent:
+    """What adapters validate and send. ``has_media=False`` (known from the caller's query)
+    spares the query for images."""
+    if not has_media:
+        return PostContent(text=post.text, link=post.link)
     media = tuple(
         MediaFile(
             path=Path(item.file.path),

@@ -23,7 +23,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coe.errors import Conflict, DomainError, NotAllowed
@@ -36,7 +37,7 @@ from publishing.adapters.base import (
     PublishResult,
     TransientError,
 )
-from publishing.models import Channel, Post, Publication, PublishAttempt, PublishingControl
+from publishing.models import Channel, Post, PostMedia, Publication, PublishAttempt, PublishingControl
 from publishing.services.common import coe_staff, notify, record
 from publishing.validation import post_content
 
@@ -206,18 +207,31 @@ def publication_publish(*, publication_id: int, worker: str = "") -> str:
     from queued to publishing does anything. Runs outside any transaction on purpose: the claim
     and the attempt row are committed before the network is called."""
     now = timezone.now()
-    claimed = Publication.objects.filter(pk=publication_id, status=Status.QUEUED).update(
-        status=Status.PUBLISHING, claimed_at=now, attempts=F("attempts") + 1
+    # The claim also checks the pause-all switch, at send time and in the same statement.
+    claimed = (
+        Publication.objects.filter(pk=publication_id, status=Status.QUEUED)
+        .exclude(Exists(PublishingControl.objects.filter(paused=True)))
+        .update(
+            status=Status.PUBLISHING,
+            claimed_at=now,
+            attempts=F("attempts") + 1,
+            first_attempt_at=Coalesce(F("first_attempt_at"), Value(now)),
+        )
     )
     if not claimed:
+        if PublishingControl.current().paused and Publication.objects.filter(
+            pk=publication_id, status=Status.QUEUED
+        ).update(status=Status.SCHEDULED, queued_at=None):
+            return "paused"  # back on the schedule; it goes when publishing resumes
         return "not-claimed"
-    publication = Publication.objects.select_related("post", "channel", "post__author").get(pk=publication_id)
+    publication = (
+        Publication.objects.select_related("post", "channel", "post__author")
+        .annotate(has_media=Exists(PostMedia.objects.filter(post=OuterRef("post_id"))))
+        .get(pk=publication_id)
+    )
     channel, post = publication.channel, publication.post
 
     # Holds are checked at send time, not only when dispatched.
-    if PublishingControl.current().paused:
-        Publication.objects.filter(pk=publication.pk).update(status=Status.SCHEDULED, attempts=F("attempts") - 1)
-        return "paused"
     if not channel.can_publish:
         _hold(publication, Publication.HoldReason.CHANNEL, channel.health_message)
         return "held-channel"
@@ -227,7 +241,7 @@ def publication_publish(*, publication_id: int, worker: str = "") -> str:
 
     try:
         adapter = channel.adapter(timeout=settings.PUBLISH_ADAPTER_TIMEOUT)
-        content = post_content(post)
+        content = post_content(post, has_media=publication.has_media)
     except Exception as error:  # e.g. credentials that no key decrypts: nothing was sent
         log.exception("Cannot prepare publication %s", publication.pk)
         _failed(publication, f"The channel cannot be used: {error}")
@@ -237,13 +251,9 @@ def publication_publish(*, publication_id: int, worker: str = "") -> str:
         _failed(publication, " ".join(problems))
         return "failed-validation"
 
-    maybe_sent_before = publication.attempt_log.filter(outcome__in=[Outcome.PENDING, Outcome.UNKNOWN]).exists()
-    if publication.first_attempt_at is None:
-        publication.first_attempt_at = now
-        Publication.objects.filter(pk=publication.pk).update(first_attempt_at=now)
-    attempt = PublishAttempt.objects.create(
-        publication=publication, number=publication.attempt_log.count() + 1, worker=worker[:200]
-    )
+    earlier = list(PublishAttempt.objects.filter(publication_id=publication.pk).values_list("outcome", flat=True))
+    maybe_sent_before = any(outcome in {Outcome.PENDING, Outcome.UNKNOWN} for outcome in earlier)
+    attempt = PublishAttempt.objects.create(publication=publication, number=len(earlier) + 1, worker=worker[:200])
     request = PublishRequest(
         content=content,
         idempotency_key=str(publication.idempotency_key),
@@ -286,8 +296,9 @@ def publication_publish(*, publication_id: int, worker: str = "") -> str:
         _outcome_unknown(publication, f"Unexpected error: {error}")
         log.exception("Adapter %s crashed on publication %s", channel.network, publication.pk)
         return "unknown"
-    _finish(attempt, Outcome.SENT)
-    _published(publication, result)
+    with transaction.atomic():  # one commit for the three rows that record the success
+        _finish(attempt, Outcome.SENT)
+        _published(publication, result)
     return "published"
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from benchmarks.report import bench, timed
 from coe.models import User
 from publishing.models import Channel, Publication
+from tests.e2e.processes import database_url
 from tests.publishing.bulk import approved_publications
 from tests.publishing.factories import ChannelFactory
 from tests.publishing.fakes import FakeMastodon
@@ -45,11 +46,6 @@ class QueryCounter:
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         return execute(sql, params, many, context)
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _floor(server: FakeMastodon, count: int) -> float:
@@ -93,7 +89,7 @@ def publish_dispatch(count: int, concurrency: int) -> None:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "coe.settings_test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": broker_url,
         "PYTHONUNBUFFERED": "1",
         "LOG_LEVEL": "WARNING",

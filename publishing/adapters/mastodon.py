@@ -44,6 +44,7 @@ LINK_LENGTH = 23
 # Mastodon remembers an Idempotency-Key for about an hour; stay inside with a margin.
 IDEMPOTENCY_WINDOW = timedelta(minutes=55)
 TAGS = re.compile(r"<[^>]+>")
+FIND_EXISTING_PAGE_SIZE = 40  # Mastodon's largest page of statuses
 FIND_EXISTING_PAGES = 10  # 400 statuses: a busy account's last hours
 ASSUMED_SERVER_VERSION = "4.0.0"  # every endpoint used here exists since 3.1
 
@@ -129,14 +130,14 @@ class MastodonAdapter(ChannelAdapter):
             account = client.account_verify_credentials()
             max_id = None
             for _ in range(FIND_EXISTING_PAGES):
-                page = client.account_statuses(account["id"], limit=40, max_id=max_id)
+                page = client.account_statuses(account["id"], limit=FIND_EXISTING_PAGE_SIZE, max_id=max_id)
                 for status in page:
                     created = status.get("created_at")
                     if isinstance(created, datetime) and created.tzinfo and created < since:
                         return None
                     if _plain(status.get("content") or "") == wanted:
                         return PublishResult(external_id=str(status["id"]), external_url=status.get("url") or "")
-                if len(page) < 40:
+                if len(page) < FIND_EXISTING_PAGE_SIZE:
                     return None
                 max_id = page[-1]["id"]
         return None

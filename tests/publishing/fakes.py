@@ -207,12 +207,16 @@ class FakeMastodon(FakeServer):
         self.token = token
         self.max_characters = max_characters
         self.statuses: list[dict[str, Any]] = []
-        self.status_posts = 0
         self.posts_by_key: collections.Counter[str | None] = collections.Counter()  # POSTs received per key
         self._by_key: dict[str, tuple[float, dict[str, Any]]] = {}
         self._ids = itertools.count(100)
         self.media: dict[str, dict[str, Any]] = {}
         super().__init__()
+
+    @property
+    def status_posts(self) -> int:
+        """Every status request received, resends included."""
+        return sum(self.posts_by_key.values())
 
     def account(self) -> dict[str, Any]:
         return {
@@ -278,7 +282,6 @@ class FakeMastodon(FakeServer):
         text = (form.get("status") or [""])[0]
         key = request.headers.get("idempotency-key")
         with self._lock:
-            self.status_posts += 1
             self.posts_by_key[key] += 1
             if key and key in self._by_key and time.time() - self._by_key[key][0] < 3600:
                 return json_reply(200, self._by_key[key][1])
@@ -324,12 +327,16 @@ class FakeBluesky(FakeServer):
     def __init__(self, handle: str = "coe.test", password: str = "app-password-1") -> None:
         self.handle, self.password, self.did = handle, password, "did:plc:coehubtest0000000000"
         self.records: dict[str, dict[str, Any]] = {}
-        self.create_calls = 0
         self.creates_by_rkey: collections.Counter[str] = collections.Counter()  # createRecord calls per key
         self.sessions_created = 0
         self._valid_tokens: set[str] = set()
         self._counter = itertools.count(1)
         super().__init__()
+
+    @property
+    def create_calls(self) -> int:
+        """Every createRecord request received, resends included."""
+        return sum(self.creates_by_rkey.values())
 
     def _jwt(self, scope: str) -> str:
         payload = {
@@ -396,7 +403,6 @@ class FakeBluesky(FakeServer):
             rkey = data.get("rkey") or str(next(self._counter))
             uri = f"at://{self.did}/{data['collection']}/{rkey}"
             with self._lock:
-                self.create_calls += 1
                 self.creates_by_rkey[rkey] += 1
                 if rkey in self.records:
                     return json_reply(400, {"error": "InvalidRequest", "message": "Record already exists"})

@@ -1,10 +1,11 @@
 """The Celery app: configured from Django settings (CELERY_*), tasks autodiscovered per app."""
 
+import gc
 import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import task_prerun, worker_ready
+from celery.signals import task_prerun, worker_process_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coe.settings")
 
@@ -24,6 +25,13 @@ def _drop_unusable_database_connections(**kwargs) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@worker_process_init.connect
+def _freeze_what_was_imported(**kwargs) -> None:
+    # Everything loaded before the fork lives as long as the process: the garbage collector need
+    # not scan it on every collection (a few % of a short task), nor touch its shared pages.
+    gc.freeze()
 
 
 @app.on_after_configure.connect

@@ -183,6 +183,16 @@ PUBLISH_MAX_ATTEMPTS = env_int("PUBLISH_MAX_ATTEMPTS", 5)
 PUBLISH_RETRY_BASE_SECONDS = env_int("PUBLISH_RETRY_BASE_SECONDS", 30)
 PUBLISH_RETRY_CAP_SECONDS = env_int("PUBLISH_RETRY_CAP_SECONDS", 3600)
 PUBLISH_ADAPTER_TIMEOUT = env_int("PUBLISH_ADAPTER_TIMEOUT", 20)
+# Publications per task message (of one channel), and how long one message keeps starting sends
+# before it hands the rest to a new message (well inside the task time limits).
+PUBLISH_TASK_CHUNK = env_int("PUBLISH_TASK_CHUNK", 20)
+PUBLISH_TASK_BUDGET_SECONDS = env_int("PUBLISH_TASK_BUDGET_SECONDS", 60)
+if PUBLISH_TASK_CHUNK < 1:
+    raise ImproperlyConfigured("PUBLISH_TASK_CHUNK must be at least 1.")
+# A message stops starting sends after its budget; the send it started last must still end
+# before the soft time limit (a post with four images is five requests of PUBLISH_ADAPTER_TIMEOUT).
+if PUBLISH_TASK_BUDGET_SECONDS >= CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured("PUBLISH_TASK_BUDGET_SECONDS must be shorter than CELERY_TASK_SOFT_TIME_LIMIT.")
 # A queued publication whose task message never arrived (lost with a Redis restart) is
 # re-dispatched after this; one stuck in "publishing" (worker killed) is checked after this.
 PUBLISH_QUEUED_STALE_SECONDS = env_int("PUBLISH_QUEUED_STALE_SECONDS", 600)

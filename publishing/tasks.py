@@ -18,7 +18,15 @@ def publications_dispatch_due_task(self) -> int:
 
 
 @shared_task(bind=True, ignore_result=True, acks_late=True)
+def publications_publish_task(self, publication_ids: list[int]) -> None:
+    rest = dispatch.publications_publish(publication_ids=publication_ids, worker=self.request.hostname or "")
+    if rest:  # its time budget ran out: the rest in a new message
+        publications_publish_task.delay(rest)
+
+
+@shared_task(bind=True, ignore_result=True, acks_late=True)
 def publication_publish_task(self, publication_id: int) -> str:
+    """One publication (messages of earlier versions; the sweep sends chunks)."""
     return dispatch.publication_publish(publication_id=publication_id, worker=self.request.hostname or "")
 
 

@@ -18,18 +18,21 @@ from __future__ import annotations
 
 import logging
 import random
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coe.errors import Conflict, DomainError, NotAllowed
 from publishing import permissions
 from publishing.adapters.base import (
+    ChannelAdapter,
     CredentialError,
     OutcomeUnknown,
     PermanentError,
@@ -65,7 +68,7 @@ class DispatchResult:
 def publications_dispatch_due(*, now: datetime | None = None, batch_size: int | None = None) -> DispatchResult:
     """Claim due publications and enqueue them after commit. Publications of channels that cannot
     publish are held instead (not failed one by one). Nothing moves while publishing is paused."""
-    from publishing.tasks import publication_publish_task
+    from publishing.tasks import publications_publish_task
 
     now = now or timezone.now()
     batch_size = batch_size or settings.PUBLISH_DISPATCH_BATCH
@@ -93,8 +96,35 @@ def publications_dispatch_due(*, now: datetime | None = None, batch_size: int | 
                 status=Status.HELD, hold_reason=Publication.HoldReason.CHANNEL
             )
         Publication.objects.filter(pk__in=to_queue).update(status=Status.QUEUED, queued_at=now)
-        transaction.on_commit(lambda: [publication_publish_task.delay(pk) for pk in to_queue])
+        chunks = _chunks_by_channel([(pk, channel_id) for pk, channel_id in due if channel_id not in blocked_channels])
+        transaction.on_commit(lambda: [publications_publish_task.delay(chunk) for chunk in chunks])
     return DispatchResult(queued=to_queue, held=len(to_hold), more=len(due) == batch_size)
+
+
+def _chunks_by_channel(due: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """One task message per few publications of the same channel: a message costs more than the
+    bookkeeping of a send, and keeping a channel's sends together means a slow network delays
+    only its own posts."""
+    size = settings.PUBLISH_TASK_CHUNK
+    by_channel: dict[int, list[int]] = {}
+    for pk, channel_id in due:
+        by_channel.setdefault(channel_id, []).append(pk)
+    return [ids[start : start + size] for ids in by_channel.values() for start in range(0, len(ids), size)]
+
+
+def publications_publish(
+    *, publication_ids: Sequence[int], worker: str = "", budget_seconds: float | None = None
+) -> list[int]:
+    """Send several queued publications one after the other (see ``publication_publish``). Stops
+    starting new sends once ``budget_seconds`` have passed and returns the ids it did not start,
+    for a new task: a chunk never runs into the task time limit however slow a network is."""
+    budget = settings.PUBLISH_TASK_BUDGET_SECONDS if budget_seconds is None else budget_seconds
+    started = time.monotonic()
+    for index, publication_id in enumerate(publication_ids):
+        if index and time.monotonic() - started > budget:
+            return list(publication_ids[index:])
+        publication_publish(publication_id=publication_id, worker=worker)
+    return []
 
 
 def publications_recover_stuck(*, now: datetime | None = None) -> tuple[int, int]:
@@ -202,66 +232,29 @@ def _hold(publication: Publication, reason: str, message: str = "") -> None:
     )
 
 
+@dataclass(frozen=True)
+class _Send:
+    """A claimed publication, ready for the network: its attempt row is committed."""
+
+    publication: Publication
+    adapter: ChannelAdapter
+    request: PublishRequest
+    attempt: PublishAttempt
+    maybe_sent_before: bool
+
+
 def publication_publish(*, publication_id: int, worker: str = "") -> str:
     """Send one queued publication. Safe to run twice for the same id: only the run that moves it
-    from queued to publishing does anything. Runs outside any transaction on purpose: the claim
-    and the attempt row are committed before the network is called."""
-    now = timezone.now()
-    # The claim also checks the pause-all switch, at send time and in the same statement.
-    claimed = (
-        Publication.objects.filter(pk=publication_id, status=Status.QUEUED)
-        .exclude(Exists(PublishingControl.objects.filter(paused=True)))
-        .update(
-            status=Status.PUBLISHING,
-            claimed_at=now,
-            attempts=F("attempts") + 1,
-            first_attempt_at=Coalesce(F("first_attempt_at"), Value(now)),
-        )
-    )
-    if not claimed:
-        if PublishingControl.current().paused and Publication.objects.filter(
-            pk=publication_id, status=Status.QUEUED
-        ).update(status=Status.SCHEDULED, queued_at=None):
-            return "paused"  # back on the schedule; it goes when publishing resumes
-        return "not-claimed"
-    publication = (
-        Publication.objects.select_related("post", "channel", "post__author")
-        .annotate(has_media=Exists(PostMedia.objects.filter(post=OuterRef("post_id"))))
-        .get(pk=publication_id)
-    )
-    channel, post = publication.channel, publication.post
-
-    # Holds are checked at send time, not only when dispatched.
-    if not channel.can_publish:
-        _hold(publication, Publication.HoldReason.CHANNEL, channel.health_message)
-        return "held-channel"
-    if _held_by_crisis(publication):
-        _hold(publication, Publication.HoldReason.CRISIS)
-        return "held-crisis"
-
+    from queued to publishing does anything. The claim and the attempt row are committed (one
+    transaction) before the network is called; the network call runs outside any transaction."""
+    with transaction.atomic():
+        send = _claim(publication_id, worker)
+    if isinstance(send, str):
+        return send
+    publication, adapter, request, attempt = send.publication, send.adapter, send.request, send.attempt
+    channel = publication.channel
     try:
-        adapter = channel.adapter(timeout=settings.PUBLISH_ADAPTER_TIMEOUT)
-        content = post_content(post, has_media=publication.has_media)
-    except Exception as error:  # e.g. credentials that no key decrypts: nothing was sent
-        log.exception("Cannot prepare publication %s", publication.pk)
-        _failed(publication, f"The channel cannot be used: {error}")
-        return "failed-setup"
-    problems = [issue.message for issue in adapter.validate(content) if issue.blocking]
-    if problems:  # the network's limits may have changed since submission
-        _failed(publication, " ".join(problems))
-        return "failed-validation"
-
-    earlier = list(PublishAttempt.objects.filter(publication_id=publication.pk).values_list("outcome", flat=True))
-    maybe_sent_before = any(outcome in {Outcome.PENDING, Outcome.UNKNOWN} for outcome in earlier)
-    attempt = PublishAttempt.objects.create(publication=publication, number=len(earlier) + 1, worker=worker[:200])
-    request = PublishRequest(
-        content=content,
-        idempotency_key=str(publication.idempotency_key),
-        first_attempt_at=publication.first_attempt_at,
-        publication_id=publication.pk,
-    )
-    try:
-        if maybe_sent_before:
+        if send.maybe_sent_before:
             existing = adapter.find_existing(request)
             if existing is not None:
                 _finish(attempt, Outcome.FOUND, "Already on the network from an earlier attempt.")
@@ -300,6 +293,70 @@ def publication_publish(*, publication_id: int, worker: str = "") -> str:
         _finish(attempt, Outcome.SENT)
         _published(publication, result)
     return "published"
+
+
+def _claim(publication_id: int, worker: str) -> _Send | str:
+    """Claim a queued publication and write its attempt row, or say why it is not sent now."""
+    now = timezone.now()
+    # The claim also checks the pause-all switch, at send time and in the same statement.
+    claimed = (
+        Publication.objects.filter(pk=publication_id, status=Status.QUEUED)
+        .exclude(Exists(PublishingControl.objects.filter(paused=True)))
+        .update(
+            status=Status.PUBLISHING,
+            claimed_at=now,
+            attempts=F("attempts") + 1,
+            first_attempt_at=Coalesce(F("first_attempt_at"), Value(now)),
+        )
+    )
+    if not claimed:
+        if PublishingControl.current().paused and Publication.objects.filter(
+            pk=publication_id, status=Status.QUEUED
+        ).update(status=Status.SCHEDULED, queued_at=None):
+            return "paused"  # back on the schedule; it goes when publishing resumes
+        return "not-claimed"
+    earlier = PublishAttempt.objects.filter(publication=OuterRef("pk")).order_by()
+    publication = (
+        Publication.objects.select_related("post", "channel")
+        .annotate(
+            has_media=Exists(PostMedia.objects.filter(post=OuterRef("post_id"))),
+            attempts_before=Coalesce(Subquery(earlier.values("publication").annotate(n=Count("pk")).values("n")), 0),
+            maybe_sent_before=Exists(earlier.filter(outcome__in=[Outcome.PENDING, Outcome.UNKNOWN])),
+        )
+        .get(pk=publication_id)
+    )
+    channel, post = publication.channel, publication.post
+
+    # Holds are checked at send time, not only when dispatched.
+    if not channel.can_publish:
+        _hold(publication, Publication.HoldReason.CHANNEL, channel.health_message)
+        return "held-channel"
+    if _held_by_crisis(publication):
+        _hold(publication, Publication.HoldReason.CRISIS)
+        return "held-crisis"
+
+    try:
+        adapter = channel.adapter(timeout=settings.PUBLISH_ADAPTER_TIMEOUT)
+        content = post_content(post, has_media=publication.has_media)
+    except Exception as error:  # e.g. credentials that no key decrypts: nothing was sent
+        log.exception("Cannot prepare publication %s", publication.pk)
+        _failed(publication, f"The channel cannot be used: {error}")
+        return "failed-setup"
+    problems = [issue.message for issue in adapter.validate(content) if issue.blocking]
+    if problems:  # the network's limits may have changed since submission
+        _failed(publication, " ".join(problems))
+        return "failed-validation"
+
+    attempt = PublishAttempt.objects.create(
+        publication=publication, number=publication.attempts_before + 1, worker=worker[:200]
+    )
+    request = PublishRequest(
+        content=content,
+        idempotency_key=str(publication.idempotency_key),
+        first_attempt_at=publication.first_attempt_at,
+        publication_id=publication.pk,
+    )
+    return _Send(publication, adapter, request, attempt, publication.maybe_sent_before)
 
 
 def _outcome_unknown(publication: Publication, message: str) -> None:

@@ -62,3 +62,9 @@ def test_secrets_can_come_from_files(monkeypatch, tmp_path):
     secret.write_text("from-a-file\n")
     monkeypatch.setenv("SOME_SECRET_FILE", str(secret))
     assert conf.env_str("SOME_SECRET") == "from-a-file"
+
+
+def test_a_publish_budget_longer_than_the_task_time_limit_stops_start_up():
+    result = run_manage("check", DEBUG="true", PUBLISH_TASK_BUDGET_SECONDS="300")
+    assert result.returncode != 0
+    assert "PUBLISH_TASK_BUDGET_SECONDS must be shorter than CELERY_TASK_SOFT_TIME_LIMIT" in result.stderr

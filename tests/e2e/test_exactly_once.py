@@ -132,6 +132,7 @@ def test_each_post_goes_out_exactly_once_through_worker_kills_duplicate_tasks_an
             CELERY_TASK_TIME_LIMIT="6",
             PUBLISH_STUCK_SECONDS="8",
             PUBLISH_ADAPTER_TIMEOUT="4",
+            PUBLISH_TASK_BUDGET_SECONDS="1",
             PUBLISH_RETRY_BASE_SECONDS="1",
             PUBLISH_RETRY_CAP_SECONDS="2",
             PUBLISH_MAX_ATTEMPTS="20",

@@ -119,6 +119,31 @@ def test_dispatch_works_in_bounded_batches(due, pub, mastodon_channel):
     assert sorted(first.queued + second.queued) == sorted(p.pk for p in publications)
 
 
+def test_the_sweep_sends_each_channels_publications_in_small_messages(
+    due, pub, mastodon_channel, relay_channel, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from publishing.tasks import publications_publish_task
+
+    settings.PUBLISH_TASK_CHUNK = 2
+    on_mastodon = [due(mastodon_channel, text=f"Mastodon {n}").pk for n in range(3)]
+    on_relay = [due(relay_channel, text="Relay").pk]
+    messages: list[list[int]] = []
+    monkeypatch.setattr(publications_publish_task, "delay", messages.append)  # the broker's edge
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch.publications_dispatch_due()
+    assert sorted(messages) == sorted([on_mastodon[:2], on_mastodon[2:], on_relay])
+
+
+def test_a_message_stops_starting_sends_when_its_time_budget_is_spent(due, mastodon_channel, mastodon):
+    publications = [due(mastodon_channel, text=f"Budget {n}") for n in range(3)]
+    queued = dispatch.publications_dispatch_due().queued
+    rest = dispatch.publications_publish(publication_ids=queued, budget_seconds=0)
+    assert rest == queued[1:]  # the first always goes; the rest wait for a new message, still queued
+    assert [refreshed(p).status for p in publications] == [Status.PUBLISHED, Status.QUEUED, Status.QUEUED]
+    assert dispatch.publications_publish(publication_ids=rest, budget_seconds=60) == []
+    assert mastodon.status_posts == 3
+
+
 def test_transient_errors_back_off_then_fail_and_tell_the_author_and_coe(due, mastodon_channel, mastodon, pub):
     publication = due(mastodon_channel)
     mastodon.fail_next("POST", "/api/v1/statuses", status=503, body={"error": "Down for maintenance"}, times=3)

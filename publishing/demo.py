@@ -2,8 +2,9 @@
 Customer Service, a Legal stage for PR and Marketing, the CoE default), campaigns and themes, and
 posts in every state across the current month.
 
-Present and future posts go through the real services (so their routes, reviews and timelines
-are genuine); past ones (published, failed, expired …) are written as history. Idempotent: a
+Every post goes through the real services, so its route, decisions and timeline are genuine; past
+ones (published, failed, expired …) are taken through them a day per step and then moved back in
+time as a whole. Idempotent: a
 post is recognised by its text, a channel by its account, so a second run changes nothing.
 """
 
@@ -14,23 +15,29 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
-from coe.models import Department
+from coe.models import Department, Notification
 from coe.permissions import SYSTEM
 from coe.roles import Role
 from publishing.models import (
     ApprovalPolicy,
     Campaign,
     Channel,
+    Comment,
     ContentTheme,
     Post,
+    PostRevision,
+    PostStage,
     PostTransition,
     Publication,
     PublishAttempt,
+    Review,
 )
-from publishing.services import workflow
+from publishing.services import dispatch, workflow
 from publishing.services.policies import policy_save
 
 User = get_user_model()
@@ -181,7 +188,7 @@ def _policies() -> None:
                     "kind": "gate" if slug == "pr-communications" else "inform",
                     "group": coe_members,
                     "required_approvals": 1,
-                    "turnaround_hours": 24,
+                    "turnaround_hours": 24 if slug == "pr-communications" else None,
                 },
             ],
         )
@@ -207,35 +214,97 @@ def _create(author, text: str, channels: list[Channel], when, campaign: str | No
     return outcome.post, True
 
 
-def _history(post: Post, status: str, publication_status: str, when, error: str = "") -> None:
-    """Write a past post as history: these states cannot be reached today through the services
-    (their time has passed), so the rows are set as they would have ended up."""
-    post.status = status
-    post.scheduled_at = when
-    post.review_round = max(post.review_round, 1)
-    post.submitted_at = when - timedelta(days=2)
-    if status == Post.Status.APPROVED:
-        post.approved_at = when - timedelta(days=1)
-    else:
-        post.closed_at = when
-    post.save()
-    for publication in post.publications.select_related("channel"):
-        publication.status = publication_status
-        publication.scheduled_at = when
-        publication.attempts = 1 if publication_status != Publication.Status.CANCELLED else 0
-        publication.last_error = error
-        if publication_status == Publication.Status.PUBLISHED:
-            publication.published_at = when
-            publication.external_id = f"console-demo-{post.pk}-{publication.channel_id}"
-        publication.save()
-        if publication.attempts:
-            outcome = {"published": "sent", "failed": "permanent", "unknown": "unknown"}.get(publication_status, "sent")
-            PublishAttempt.objects.create(
-                publication=publication, number=1, started_at=when, finished_at=when, outcome=outcome, message=error
-            )
-    PostTransition.objects.create(
-        post=post, actor_label="CoE Hub", action=f"demo history: {status}", to_status=status, created_at=when
+# Every time of a post's own rows, so its history can be moved into the past as a whole.
+_TIMES = {
+    Post: ("created_at", "updated_at", "submitted_at", "approved_at", "closed_at"),
+    PostRevision: ("created_at",),
+    PostTransition: ("created_at",),
+    PostStage: ("activated_at", "completed_at", "due_at", "reminded_at", "escalated_at"),
+    Review: ("created_at",),
+    Comment: ("created_at",),
+    Publication: ("published_at", "first_attempt_at", "queued_at", "claimed_at", "updated_at"),
+    PublishAttempt: ("started_at", "finished_at"),
+}
+
+
+def _move_back(post: Post, delta: timedelta) -> None:
+    """Move everything that has happened to the post so far ``delta`` into the past (its
+    notifications too, read by now). The scheduled time is set on its own."""
+    for model, fields in _TIMES.items():
+        if model is Post:
+            rows = Post.objects.filter(pk=post.pk)
+        elif model is PublishAttempt:
+            rows = PublishAttempt.objects.filter(publication__post=post)
+        else:
+            rows = model.objects.filter(post=post)
+        rows.update(**{name: F(name) - delta for name in fields})
+    Notification.objects.filter(url=post.get_absolute_url()).update(
+        created_at=F("created_at") - delta, read_at=Coalesce(F("read_at"), Value(timezone.now()))
     )
+
+
+def _send_now(post: Post) -> None:
+    """Send an approved post's publications through the real dispatch (the demo's console channels)."""
+    for publication in post.publications.filter(status=Publication.Status.SCHEDULED):
+        Publication.objects.filter(pk=publication.pk).update(status=Publication.Status.QUEUED, queued_at=timezone.now())
+        dispatch.publication_publish(publication_id=publication.pk, worker="demo")
+
+
+def _went_wrong(post: Post, outcome: str, error: str) -> None:
+    """A send that failed or whose outcome is unknown (the console network never fails by itself)."""
+    for publication in post.publications.select_related("post", "channel"):
+        Publication.objects.filter(pk=publication.pk).update(
+            status=Publication.Status.PUBLISHING, attempts=1, first_attempt_at=timezone.now()
+        )
+        PublishAttempt.objects.create(
+            publication=publication,
+            number=1,
+            finished_at=timezone.now(),
+            outcome=PublishAttempt.Outcome.PERMANENT if outcome == "failed" else PublishAttempt.Outcome.UNKNOWN,
+            message=error,
+            worker="demo",
+        )
+        if outcome == "failed":
+            dispatch._failed(publication, error)
+        else:
+            dispatch._outcome_unknown(publication, error)
+
+
+def _past_post(author, text: str, channels: list[Channel], when, ending: str, error: str = "") -> None:
+    """A post of the last weeks, taken through the real workflow (so its route, decisions and
+    timeline are genuine) one day per step, then moved back so that it ends at ``when``."""
+    post, new = _create(author, text, channels, _at(30, 12))  # a future time while it goes through review
+    if not new:
+        return
+    day = timedelta(days=1)
+    _move_back(post, day)
+    workflow.post_submit(actor=author, post=post)
+    _move_back(post, day)
+    if ending == "withdrawn":
+        workflow.post_withdraw(actor=author, post=post, comment="We will run the poll on the intranet instead.")
+    elif ending == "expired":
+        Post.objects.filter(pk=post.pk).update(scheduled_at=timezone.now() - timedelta(minutes=1))
+        workflow.posts_expire_overdue()
+    elif ending == "rejected":
+        workflow.review_approve(actor=_user("marketing-lead"), post=post)
+        _move_back(post, timedelta(hours=5))
+        workflow.review_reject(
+            actor=_user("approver"),
+            post=post,
+            comment="“Guaranteed lowest prices anywhere” is a claim we cannot prove. Please do not run it.",
+        )
+    else:  # approved, then published, failed or unknown
+        reviewers = ["marketing-lead", "approver"] if post.department.slug == "marketing" else ["customer-service-lead"]
+        for reviewer in reviewers:
+            workflow.review_approve(actor=_user(reviewer), post=post)
+        _move_back(post, day)
+        if ending == "published":
+            _send_now(post)
+        else:
+            _went_wrong(post, ending, error)
+    _move_back(post, timezone.now() - when)
+    Post.objects.filter(pk=post.pk).update(scheduled_at=when)
+    post.publications.update(scheduled_at=when)
 
 
 @transaction.atomic
@@ -381,30 +450,13 @@ def seed() -> None:
 
     # The past: published, failed, unknown, rejected, withdrawn and expired.
     history = [
-        (
-            liaison,
-            "Thank you to the 2,000 people who joined our autumn webinar!",
-            [linkedin],
-            -12,
-            "approved",
-            "published",
-            "",
-        ),
-        (
-            liaison,
-            "New colours for the Classic range are in stores now.",
-            [instagram, linkedin],
-            -8,
-            "approved",
-            "published",
-            "",
-        ),
+        (liaison, "Thank you to the 2,000 people who joined our autumn webinar!", [linkedin], -12, "published", ""),
+        (liaison, "New colours for the Classic range are in stores now.", [instagram, linkedin], -8, "published", ""),
         (
             liaison_cs,
             "Tip: export your data any time from Settings → Account.",
             [support_x, support_bsky],
             -6,
-            "approved",
             "published",
             "",
         ),
@@ -413,7 +465,6 @@ def seed() -> None:
             "We are looking into reports of slow sign-ins.",
             [support_x],
             -3,
-            "approved",
             "failed",
             "The network refused the post: duplicate status.",
         ),
@@ -422,31 +473,19 @@ def seed() -> None:
             "Last chance to register for the product tour!",
             [instagram],
             -2,
-            "approved",
             "unknown",
             "The network did not answer in time after the post was sent.",
         ),
-        (
-            liaison,
-            "Biggest sale ever — guaranteed lowest prices anywhere!",
-            [linkedin],
-            -5,
-            "rejected",
-            "cancelled",
-            "",
-        ),
-        (liaison, "Quick poll: which colour should we bring back?", [instagram], -4, "withdrawn", "cancelled", ""),
+        (liaison, "Biggest sale ever — guaranteed lowest prices anywhere!", [linkedin], -5, "rejected", ""),
+        (liaison, "Quick poll: which colour should we bring back?", [instagram], -4, "withdrawn", ""),
         (
             liaison_cs,
             "Reminder: our community forum moves to a new address on Monday.",
             [support_bsky],
             -1,
             "expired",
-            "cancelled",
             "",
         ),
     ]
-    for author, text, targets, days, status, publication_status, error in history:
-        post, new = _create(author, text, targets, _at(12, 12))  # a placeholder time; history sets the real one
-        if new:
-            _history(post, status, publication_status, _at(days, 10, 30), error)
+    for author, text, targets, days, ending, error in history:
+        _past_post(author, text, targets, _at(days, 10, 30), ending, error)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -139,30 +140,43 @@ def review_queue_count(*, user) -> int:
     return _my_active_stages(user).values("post").distinct().count()
 
 
-def review_queue(*, user, filters: QueueFilters | None = None) -> list[QueueItem]:
-    """Posts waiting on this person (directly or as a stand-in), oldest deadline first, with what
-    changed since they last looked. A fixed number of queries, whatever the length."""
+REVIEW_QUEUE_PAGE_SIZE = 50
+
+
+def review_queue(*, user, filters: QueueFilters | None = None, page: int | str | None = 1) -> Page:
+    """Posts waiting on this person (directly or as a stand-in), earliest deadline first, a page at
+    a time; ``page.object_list`` holds ``QueueItem``s with what changed since they last looked.
+    A fixed number of queries, whatever the length of the queue."""
     filters = filters or QueueFilters()
     stages = _my_active_stages(user)
     if filters.stage:
         stages = stages.filter(name__iexact=filters.stage)
     if filters.overdue:
         stages = stages.filter(due_at__lt=timezone.now())
-    posts = Post.objects.filter(pk__in=stages.values("post")).select_related("author", "department", "campaign")
+    earliest_due = stages.filter(post=OuterRef("pk")).exclude(due_at=None).order_by("due_at").values("due_at")[:1]
+    posts = (
+        Post.objects.filter(pk__in=stages.values("post"))
+        .select_related("author", "department", "campaign")
+        .annotate(my_due_at=Subquery(earliest_due))
+    )
     if filters.channel:
-        posts = posts.filter(publications__channel=filters.channel)
+        posts = posts.filter(Exists(Publication.objects.filter(post=OuterRef("pk"), channel=filters.channel)))
     if filters.department:
         posts = posts.filter(department__slug=filters.department)
     if filters.campaign:
         posts = posts.filter(campaign=filters.campaign)
-    posts = list(
-        posts.distinct().prefetch_related(
-            Prefetch("publications", queryset=Publication.objects.select_related("channel")),
-            Prefetch("stages", queryset=stages.order_by("position"), to_attr="my_stages"),
-            Prefetch("revisions", queryset=PostRevision.objects.only("post_id", "version", "text")),
-            "media",
-        )
+    posts = posts.order_by(F("my_due_at").asc(nulls_last=True), "pk").prefetch_related(
+        Prefetch("publications", queryset=Publication.objects.select_related("channel")),
+        Prefetch("stages", queryset=stages.order_by("position"), to_attr="my_stages"),
+        Prefetch("revisions", queryset=PostRevision.objects.only("post_id", "version", "text")),
+        "media",
     )
+    result = Paginator(posts, REVIEW_QUEUE_PAGE_SIZE).get_page(page)
+    result.object_list = _queue_items(user, list(result.object_list))
+    return result
+
+
+def _queue_items(user, posts: list[Post]) -> list[QueueItem]:
     seen = dict(
         ReviewSeen.objects.filter(user=user, post__in=[post.pk for post in posts]).values_list("post_id", "version")
     )
@@ -171,19 +185,17 @@ def review_queue(*, user, filters: QueueFilters | None = None) -> list[QueueItem
     for post in posts:
         seen_version = seen.get(post.pk)
         revisions = {revision.version: revision.text for revision in post.revisions.all()}
-        due = min((stage.due_at for stage in post.my_stages if stage.due_at), default=None)
         items.append(
             QueueItem(
                 post=post,
                 stages=post.my_stages,
                 seen_version=seen_version,
                 seen_text=revisions.get(seen_version) if seen_version else None,
-                due_at=due,
-                overdue=bool(due and due < now),
+                due_at=post.my_due_at,
+                overdue=bool(post.my_due_at and post.my_due_at < now),
                 channels=[publication.channel for publication in post.publications.all()],
             )
         )
-    items.sort(key=lambda item: (item.due_at or datetime.max.replace(tzinfo=now.tzinfo), item.post.pk))
     return items
 
 

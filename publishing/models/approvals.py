@@ -90,6 +90,17 @@ class ApprovalStage(models.Model):
     def __str__(self) -> str:
         return f"{self.policy}: {self.name}"
 
+    @property
+    def who_acts(self) -> str:
+        """Who decides (or is told) at this stage, in words: “CoE member, department lead, Priya”."""
+        parts = [str(self.group)] if self.group_id else []
+        if self.department_lead:
+            parts.append("department lead")
+        parts += [str(person) for person in self.people.all()]
+        if self.external_reviewers.strip():
+            parts.append("outside reviewers")
+        return ", ".join(parts) or "nobody named yet"
+
 
 class PostStage(models.Model):
     """One stage of the route a post was given when it was submitted (a snapshot: editing a policy

@@ -23,3 +23,10 @@ def int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The filters of a list, for its page links (each adds its own ``page=``)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

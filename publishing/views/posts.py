@@ -21,7 +21,7 @@ from publishing.forms import CommentForm, DecisionForm, ExternalInviteForm, Medi
 from publishing.models import Campaign, Channel, Post, PostStage, Publication
 from publishing.services import dispatch, workflow
 from publishing.validation import check_channels, duplicate_warnings
-from publishing.views.common import int_or_none, show_error, show_outcome
+from publishing.views.common import int_or_none, query_without_page, show_error, show_outcome
 
 POSTS_PER_PAGE = 30
 
@@ -62,7 +62,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
         "channels": permissions.channels_visible_to(user).order_by("name"),
         "campaigns": Campaign.objects.all(),
         "can_compose": permissions.can_compose(user),
-        "query": request.GET.urlencode(),
+        "query": query_without_page(request),
     }
     template = "publishing/partials/_post_table.html" if request.htmx else "publishing/post_list.html"
     return render(request, template, context)
@@ -162,8 +162,8 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _preview_context(user, data, post=None) -> dict:
     """Per-channel counters, problems and the duplicate warning for what is being typed."""
     get = data.get if hasattr(data, "get") else (lambda key, default=None: default)
-    text = get("text", "") or ""
-    link = get("link", "") or ""
+    text = (get("text", "") or "").strip()  # as it will be saved
+    link = (get("link", "") or "").strip()
     raw_channels = data.getlist("channels") if hasattr(data, "getlist") else get("channels", [])
     ids = [int_or_none(getattr(value, "pk", value)) for value in raw_channels or []]
     allowed = permissions.channels_for_submission(user)

@@ -18,7 +18,7 @@ from publishing import permissions, selectors
 from publishing.forms import DecisionForm, DelegationForm
 from publishing.models import Campaign, Delegation
 from publishing.services import workflow
-from publishing.views.common import int_or_none
+from publishing.views.common import int_or_none, query_without_page
 from publishing.views.posts import word_diff
 
 
@@ -34,11 +34,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         campaign=int_or_none(request.GET.get("campaign")),
         overdue=request.GET.get("overdue") == "1",
     )
-    items = selectors.review_queue(user=user, filters=filters)
-    for item in items:
+    page = selectors.review_queue(user=user, filters=filters, page=request.GET.get("page"))
+    for item in page.object_list:
         item.diff = word_diff(item.seen_text, item.post.text) if item.changed_since_seen and item.seen_text else None
     context = {
-        "items": items,
+        "page": page,
+        "items": page.object_list,
+        "query": query_without_page(request),
         "filters": filters,
         "stages": selectors.review_stage_names(user=user),
         "channels": permissions.channels_visible_to(user).order_by("name"),

@@ -32,7 +32,9 @@
     buttonText: { today: "Today", month: "Month", week: "Week", list: "List" },
     eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+    // Week and list views name each day; the month grid's header is only the weekdays.
     dayHeaderFormat: { weekday: "short", day: "numeric", month: "short", omitCommas: true },
+    views: { dayGridMonth: { dayHeaderFormat: { weekday: "short" } } },
     events: { url: element.dataset.eventsUrl, extraParams: filterParams },
     eventDidMount: function (info) {
       const p = info.event.extendedProps;

@@ -3,6 +3,7 @@ import), channels and the pause switch, policies, outside review, media — who 
 and query counts that stay flat as posts grow."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -190,9 +191,26 @@ def bulk_in_review(pub, count: int) -> None:
 def test_review_queue_stays_within_a_fixed_number_of_queries(client, pub, count, django_assert_max_num_queries):
     bulk_in_review(pub, count)
     client.force_login(pub.member)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         response = client.get("/publishing/review/")
-    assert response.content.decode().count('data-testid="queue-item"') == count
+    page = response.content.decode()
+    assert page.count('data-testid="queue-item"') == min(count, 50)
+    assert f"{count} posts waiting" in page
+
+
+def test_review_queue_pages_through_a_long_queue_earliest_deadline_first(client, pub):
+    bulk_in_review(pub, 60)
+    due = timezone.now() + timedelta(hours=1)
+    PostStage.objects.update(due_at=due)
+    last = PostStage.objects.order_by("-post_id").first()
+    PostStage.objects.filter(pk=last.pk).update(due_at=due - timedelta(minutes=30))  # the most urgent
+    client.force_login(pub.member)
+    first = client.get("/publishing/review/").content.decode()
+    assert re.findall(r'id="q(\d+)"', first)[0] == str(last.post_id)
+    assert "Page 1 of 2" in first and "showing 1–50" in first
+    second = client.get("/publishing/review/", {"page": 2}).content.decode()
+    assert second.count('data-testid="queue-item"') == 10
+    assert f'id="q{last.post_id}"' not in second
 
 
 def test_review_queue_shows_what_changed_since_i_last_looked(client, pub, make_post):

@@ -51,9 +51,32 @@ _COE_STAFF = (
         "publishing.add_campaign",
         "publishing.change_campaign",
         "publishing.view_campaign",
+        "publishing.delete_campaign",  # only campaigns no post uses (the service refuses the others)
         "publishing.add_contenttheme",
         "publishing.change_contenttheme",
         "publishing.view_contenttheme",
+        "publishing.delete_contenttheme",
+        # governance: draft policies, see compliance, keep the content rules, follow incidents
+        "governance.view_policy",
+        "governance.add_policy",
+        "governance.change_policy",
+        "governance.view_policyversion",
+        "governance.add_policyversion",
+        "governance.change_policyversion",
+        "governance.view_policy_compliance",
+        "governance.view_acknowledgment",
+        "governance.view_contentrule",
+        "governance.add_contentrule",
+        "governance.change_contentrule",
+        "governance.delete_contentrule",
+        "governance.test_contentrule",
+        "governance.view_crisisplan",
+        "governance.view_crisisscenario",
+        "governance.view_holdingstatement",
+        "governance.view_crisisincident",
+        "governance.add_incidentupdate",
+        "governance.view_incidentupdate",
+        "governance.view_auditentry",
     }
 )
 
@@ -81,12 +104,37 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "publishing.change_approvalpolicy",
         "publishing.delete_approvalpolicy",
         "publishing.pause_publishing",
+        "governance.publish_policyversion",
+        "governance.delete_policy",
+        "governance.add_crisisplan",
+        "governance.change_crisisplan",
+        "governance.delete_crisisplan",
+        "governance.add_crisisscenario",
+        "governance.change_crisisscenario",
+        "governance.delete_crisisscenario",
+        "governance.add_holdingstatement",
+        "governance.change_holdingstatement",
+        "governance.delete_holdingstatement",
+        "governance.declare_incident",
+        "governance.add_crisisincident",
+        "governance.change_crisisincident",
     },
     Role.COE_MEMBER: set(_COE_STAFF),
     Role.LIAISON: _EVERYONE | _COMPOSE,
-    Role.APPROVER: _EVERYONE | {"publishing.review_posts"},
+    # Reviewers see the content rules whose warnings send posts to them.
+    Role.APPROVER: _EVERYONE | {"publishing.review_posts", "governance.view_contentrule"},
     Role.EMPLOYEE: set(_EVERYONE),
-    Role.LEADERSHIP: _EVERYONE | {"coe.view_user"},
+    # Campaigns and themes are what reports are cut by; liaisons and approvers see them through
+    # publishing.permissions.can_view_campaigns (they compose or review).
+    Role.LEADERSHIP: _EVERYONE
+    | {
+        "coe.view_user",
+        "publishing.view_campaign",
+        "publishing.view_contenttheme",
+        "governance.view_policy_compliance",
+        "governance.view_crisisincident",
+        "governance.view_crisisplan",
+    },
 }
 
 

@@ -34,8 +34,8 @@ class ChannelAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "department", "is_sponsored", "starts_on", "ends_on"]
-    list_filter = ["is_sponsored", "department"]
+    list_display = ["name", "department", "is_sponsored", "is_active", "starts_on", "ends_on"]
+    list_filter = ["is_sponsored", "is_active", "department"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 

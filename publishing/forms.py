@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Q
 
 from coe.forms import time_zone_choices
+from coe.models import Department
 from publishing.media import MAX_IMAGES_PER_POST
 from publishing.models import ApprovalPolicy, ApprovalStage, Campaign, Channel, ContentTheme, Network
 
@@ -45,6 +47,11 @@ class PostForm(forms.Form):
         super().__init__(*args, **kwargs)
         if channels is not None:
             self.fields["channels"].queryset = channels
+        # Archived campaigns are not offered, except the one the post already has.
+        current = self.initial.get("campaign")
+        self.fields["campaign"].queryset = Campaign.objects.filter(
+            Q(is_active=True) | Q(pk=getattr(current, "pk", current))
+        )
         self.fields["channels"].label_from_instance = lambda c: f"{c.name} · {c.get_network_display()} ({c.handle})"
 
 
@@ -200,6 +207,41 @@ class StageForm(forms.ModelForm):
 
 
 StageFormSet = forms.formset_factory(StageForm, extra=1, can_delete=True, min_num=0)
+
+
+class _NameCheckedByService:
+    """Names are unique whatever their case: the service checks them, with one message for the
+    page and the API, so the form leaves the name out of the model's uniqueness checks."""
+
+    def _get_validation_exclusions(self):
+        return {*super()._get_validation_exclusions(), "name"}
+
+
+class CampaignForm(_NameCheckedByService, forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "department", "is_sponsored", "starts_on", "ends_on", "description", "is_active"]
+        labels = {"is_sponsored": "Sponsored or paid", "starts_on": "Starts", "ends_on": "Ends"}
+        help_texts = {
+            "department": "The department that runs it; empty for a company-wide campaign.",
+            "is_sponsored": "Posts of a sponsored campaign must carry a disclosure (e.g. #ad).",
+        }
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.order_by("name")
+
+
+class ThemeForm(_NameCheckedByService, forms.ModelForm):
+    class Meta:
+        model = ContentTheme
+        fields = ["name"]
+        help_texts = {"name": "What posts are about, e.g. “Product tips” or “Behind the scenes”."}
 
 
 class ImportForm(forms.Form):

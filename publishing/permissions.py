@@ -8,11 +8,21 @@ post. Querysets here are what a person may see at all; anything else is a 404.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from coe.permissions import has_model_or_object_perm
-from publishing.models import ApprovalPolicy, Channel, Delegation, Post, PostStage, Publication, StageKind
+from publishing.models import (
+    ApprovalPolicy,
+    Campaign,
+    Channel,
+    ContentTheme,
+    Delegation,
+    Post,
+    PostStage,
+    Publication,
+    StageKind,
+)
 
 # --- roles --------------------------------------------------------------------------------------
 
@@ -47,6 +57,31 @@ def can_pause_publishing(user) -> bool:
 
 def can_use_calendar(user) -> bool:
     return can_compose(user) or can_use_review_queue(user) or can_view_all_posts(user)
+
+
+def can_view_campaigns(user) -> bool:
+    """Campaigns and themes: read by whoever writes, reviews or reports on posts."""
+    return has_model_or_object_perm(user, "publishing.view_campaign") or can_use_calendar(user)
+
+
+def can_manage_campaigns(user) -> bool:
+    return has_model_or_object_perm(user, "publishing.add_campaign") and has_model_or_object_perm(
+        user, "publishing.change_campaign"
+    )
+
+
+def can_delete_campaign(user) -> bool:
+    return has_model_or_object_perm(user, "publishing.delete_campaign")
+
+
+def can_manage_themes(user) -> bool:
+    return has_model_or_object_perm(user, "publishing.add_contenttheme") and has_model_or_object_perm(
+        user, "publishing.change_contenttheme"
+    )
+
+
+def can_delete_theme(user) -> bool:
+    return has_model_or_object_perm(user, "publishing.delete_contenttheme")
 
 
 def _department_ids(user) -> QuerySet:
@@ -186,3 +221,28 @@ def policies_visible_to(user) -> QuerySet[ApprovalPolicy]:
     if can_manage_policies(user) or can_view_all_posts(user):
         return ApprovalPolicy.objects.all()
     return ApprovalPolicy.objects.none()
+
+
+# --- campaigns and content themes ---------------------------------------------------------------
+
+
+def _visible_post_count(user) -> Count:
+    """How many posts use the row, counting only posts this person may see (a liaison does not
+    learn how busy other departments are)."""
+    if can_view_all_posts(user):
+        return Count("posts")
+    return Count("posts", filter=Q(posts__in=posts_visible_to(user).values("pk")))
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    """Campaigns with ``post_count`` (visible posts) and their department, in one query."""
+    if not can_view_campaigns(user):
+        return Campaign.objects.none()
+    return Campaign.objects.select_related("department").annotate(post_count=_visible_post_count(user))
+
+
+def themes_visible_to(user) -> QuerySet[ContentTheme]:
+    """Content themes with ``post_count`` (visible posts), in one query."""
+    if not can_view_campaigns(user):
+        return ContentTheme.objects.none()
+    return ContentTheme.objects.annotate(post_count=_visible_post_count(user))

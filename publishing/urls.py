@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publishing.views import calendar, channels, external, posts, review
+from publishing.views import calendar, campaigns, channels, external, posts, review
 
 app_name = "publishing"
 
@@ -34,6 +34,13 @@ urlpatterns = [
     path("policies/", channels.policy_list, name="policy_list"),
     path("policies/new/", channels.policy_edit, name="policy_create"),
     path("policies/<int:pk>/", channels.policy_edit, name="policy_edit"),
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_edit, name="campaign_create"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/delete/", campaigns.campaign_delete, name="campaign_delete"),
+    path("themes/new/", campaigns.theme_edit, name="theme_create"),
+    path("themes/<int:pk>/edit/", campaigns.theme_edit, name="theme_edit"),
+    path("themes/<int:pk>/delete/", campaigns.theme_delete, name="theme_delete"),
     path("external/<str:token>/", external.external_review, name="external_review"),
     path("external/<str:token>/media/<int:pk>/", external.external_media, name="external_media"),
 ]

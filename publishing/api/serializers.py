@@ -50,6 +50,50 @@ class ChannelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         validators: list = []
 
 
+class CampaignSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A campaign. ``post_count`` counts the posts the caller may see; the slug is made from the
+    name when the campaign is created and then stays."""
+
+    department = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Department.objects.all(), allow_null=True, required=False
+    )
+    post_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "department",
+            "is_sponsored",
+            "starts_on",
+            "ends_on",
+            "description",
+            "is_active",
+            "post_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "slug", "post_count", "created_at", "updated_at"]
+        # Names are unique whatever their case: the service checks, with the same message as the page.
+        validators: list = []
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class ContentThemeSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A content theme. ``post_count`` counts the posts the caller may see."""
+
+    post_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = ContentTheme
+        fields = ["id", "name", "slug", "post_count"]
+        read_only_fields = ["id", "slug", "post_count"]
+        validators: list = []
+        extra_kwargs = {"name": {"validators": []}}
+
+
 class PublicationSerializer(serializers.ModelSerializer):
     channel_name = serializers.CharField(source="channel.name", read_only=True)
 

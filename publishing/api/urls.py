@@ -11,5 +11,7 @@ router.register("publications", views.PublicationViewSet, basename="publication"
 router.register("reviews", views.ReviewViewSet, basename="review")
 router.register("review-queue", views.ReviewQueueViewSet, basename="review-queue")
 router.register("approval-policies", views.ApprovalPolicyViewSet, basename="approval-policy")
+router.register("campaigns", views.CampaignViewSet, basename="campaign")
+router.register("themes", views.ContentThemeViewSet, basename="theme")
 
 urlpatterns = router.urls

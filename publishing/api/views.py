@@ -15,9 +15,11 @@ from coe.errors import DomainError
 from publishing import permissions, selectors
 from publishing.api.serializers import (
     ApprovalPolicySerializer,
+    CampaignSerializer,
     ChannelSerializer,
     CommentInputSerializer,
     CommentSerializer,
+    ContentThemeSerializer,
     DecisionInputSerializer,
     OutcomeSerializer,
     PostSerializer,
@@ -28,7 +30,8 @@ from publishing.api.serializers import (
     TransitionSerializer,
     WithdrawInputSerializer,
 )
-from publishing.models import Channel, Post, PostStage, Publication, Review
+from publishing.models import Campaign, Channel, ContentTheme, Post, PostStage, Publication, Review
+from publishing.services import campaigns as campaign_services
 from publishing.services import channels as channel_services
 from publishing.services import dispatch, policies, workflow
 
@@ -339,3 +342,90 @@ class ApprovalPolicyViewSet(
 
     def perform_update(self, serializer):
         self._save(serializer, serializer.instance)
+
+
+# --- campaigns and content themes ---------------------------------------------------------------
+
+
+class CampaignFilter(django_filters.FilterSet):
+    department = django_filters.CharFilter(field_name="department__slug")
+
+    class Meta:
+        model = Campaign
+        fields = ["department", "is_sponsored", "is_active"]
+
+
+class CampaignViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Campaigns: read by whoever writes, reviews or reports on posts; the CoE creates, edits and
+    archives them (``is_active: false``). Only a campaign no post uses can be deleted."""
+
+    serializer_class = CampaignSerializer
+    filterset_class = CampaignFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "starts_on", "post_count"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return permissions.campaigns_visible_to(self.request.user).order_by("name")
+
+    def perform_create(self, serializer):
+        campaign = campaign_services.campaign_save(actor=self.request.user, fields=serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=campaign.pk)
+
+    def perform_update(self, serializer):
+        campaign = campaign_services.campaign_save(
+            actor=self.request.user, campaign=serializer.instance, fields=serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=campaign.pk)
+
+    def perform_destroy(self, instance):
+        campaign_services.campaign_delete(actor=self.request.user, campaign=instance)
+
+
+class ContentThemeFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = ContentTheme
+        fields = ["name"]
+
+
+class ContentThemeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Content themes: read by whoever writes, reviews or reports on posts; the CoE creates and
+    renames them. Only a theme no post uses can be deleted."""
+
+    serializer_class = ContentThemeSerializer
+    filterset_class = ContentThemeFilter
+    search_fields = ["name"]
+    ordering_fields = ["name", "post_count"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return permissions.themes_visible_to(self.request.user).order_by("name")
+
+    def perform_create(self, serializer):
+        theme = campaign_services.theme_save(actor=self.request.user, fields=serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=theme.pk)
+
+    def perform_update(self, serializer):
+        theme = campaign_services.theme_save(
+            actor=self.request.user, theme=serializer.instance, fields=serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=theme.pk)
+
+    def perform_destroy(self, instance):
+        campaign_services.theme_delete(actor=self.request.user, theme=instance)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,12 +22,28 @@ class Campaign(TimeStampedModel):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     description = models.TextField(blank=True)
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        help_text="Archived (inactive) campaigns are not offered for new posts; posts that use them keep them.",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="publishing_campaign_name_ci",
+                violation_error_message="A campaign with this name already exists.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The campaign cannot end before it starts."})
 
 
 class ContentTheme(models.Model):
@@ -34,6 +52,13 @@ class ContentTheme(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="publishing_contenttheme_name_ci",
+                violation_error_message="A content theme with this name already exists.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -62,8 +87,9 @@ class Post(TimeStampedModel):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="posts")
     text = models.TextField()
     link = models.URLField(max_length=500, blank=True)
-    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts")
-    theme = models.ForeignKey(ContentTheme, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts")
+    # PROTECT: a campaign or theme that posts use is archived or renamed, never deleted from under them.
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="posts")
+    theme = models.ForeignKey(ContentTheme, null=True, blank=True, on_delete=models.PROTECT, related_name="posts")
     scheduled_at = models.DateTimeField(null=True, blank=True, help_text="Empty: publish as soon as it is approved.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1, help_text="Goes up with every change of content.")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from coe.errors import DomainError, NotAllowed
+from coe.exports import csv_cell
 from publishing import permissions, selectors
 from publishing.adapters.base import PostContent
 from publishing.models import CalendarFeed, Campaign, ContentTheme
@@ -111,16 +112,11 @@ def calendar_export_csv(*, user, start: datetime, end: datetime, filters=None) -
                 timezone.localtime(when, zone).strftime("%Y-%m-%d %H:%M"),
                 str(zone),
                 row["post__campaign__name"] or "",
-                _safe_cell(row["post__text"]),
+                csv_cell(row["post__text"]),
                 row["external_url"],
             ]
         )
     return out.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: keep them text."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@"} else value
 
 
 # --- CSV import of drafts -----------------------------------------------------------------------
@@ -214,6 +210,8 @@ def posts_import_csv(*, actor, file, mode: str = "all_or_nothing") -> ImportRepo
         campaign = campaigns.get(data.get("campaign", "").casefold()) if data.get("campaign") else None
         if data.get("campaign") and campaign is None:
             row.errors.append(f"No campaign called “{data['campaign']}”.")
+        elif campaign is not None and not campaign.is_active:
+            row.errors.append(f"The campaign “{campaign}” is archived.")
         theme = themes.get(data.get("theme", "").casefold()) if data.get("theme") else None
         if data.get("theme") and theme is None:
             row.errors.append(f"No content theme called “{data['theme']}”.")

@@ -69,6 +69,12 @@ def _require_future(when: datetime | None) -> None:
         )
 
 
+def _refuse_archived_campaign(campaign) -> None:
+    if campaign is not None and not campaign.is_active:
+        message = f"The campaign “{campaign}” is archived; choose an active one or none."
+        raise DomainError(message, code="campaign_archived", fields={"campaign": [message]})
+
+
 def _check_channels_allowed(actor, channels: Sequence[Channel]) -> None:
     if not channels:
         raise DomainError("Choose at least one channel.", code="invalid", fields={"channels": ["Choose a channel."]})
@@ -176,6 +182,7 @@ def post_create(
     channels = list(channels)
     _check_channels_allowed(actor, channels)
     _require_future(scheduled_at)
+    _refuse_archived_campaign(campaign)
     media = list(media)
     if not text.strip() and not media:
         raise DomainError("Write some text or add an image.", code="invalid", fields={"text": ["Write some text."]})
@@ -222,6 +229,8 @@ def post_update(
     media_add, media_remove = list(media_add), list(media_remove)
 
     content_changed = bool(media_add or media_remove)
+    if "campaign" in changes and getattr(changes["campaign"], "pk", None) != post.campaign_id:
+        _refuse_archived_campaign(changes["campaign"])  # a post already in one keeps it
     for name in CONTENT_FIELDS & set(changes):
         value = changes[name].strip() if isinstance(changes[name], str) else changes[name]
         if getattr(post, name) != value:

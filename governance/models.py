@@ -1,1 +1,0 @@
-"""Models of the governance app (see DESIGN.md; they arrive with the governance issue)."""

@@ -16,6 +16,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from rest_framework.authtoken.models import Token
 
 from coe import permissions
+from coe.audit import audit
 from coe.errors import DomainError, NotAllowed
 from coe.models import Department, Notification, User, WorkerHeartbeat
 from coe.roles import ROLE_GROUP_NAMES, Role
@@ -76,6 +77,14 @@ def person_set_role(*, actor: User, person: User, role: Role | str) -> User:
     # Permissions are cached on the instance by the auth backends.
     for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "role"):
         person.__dict__.pop(cache, None)
+    if current != role:
+        audit(
+            actor=actor,
+            action="role.changed",
+            obj=person,
+            summary=f"{person}'s role changed from {current.label if current else 'none'} to {role.label}.",
+            data={"from": current.value if current else None, "to": role.value},
+        )
     return person
 
 
@@ -88,13 +97,27 @@ def person_update(*, actor: User, person: User, changes: Mapping[str, Any]) -> U
     deactivating = plain.get("is_active") is False and person.is_active
     if deactivating and person.role == Role.COE_MANAGER and not _active_managers_other_than(person).exists():
         raise DomainError("The last CoE manager cannot be deactivated.", code="last_manager")
+    was_active = person.is_active
     for name, value in plain.items():
         setattr(person, name, value)
     if plain:
         _full_clean(person, exclude=["password", "departments"])
         person.save(update_fields=list(plain))
+    if person.is_active != was_active:
+        verb = "reactivated" if person.is_active else "deactivated"
+        audit(actor=actor, action=f"person.{verb}", obj=person, summary=f"{person} was {verb}.")
     if "departments" in changes:
+        before = sorted(person.departments.values_list("name", flat=True))
         person.departments.set(changes["departments"])
+        after = sorted(person.departments.values_list("name", flat=True))
+        if before != after:
+            audit(
+                actor=actor,
+                action="person.departments_changed",
+                obj=person,
+                summary=f"{person}'s departments changed to {', '.join(after) or 'none'}.",
+                data={"from": before, "to": after},
+            )
     if "role" in changes and changes["role"]:
         person_set_role(actor=actor, person=person, role=changes["role"])
     return person
@@ -145,6 +168,7 @@ def department_create(
     _full_clean(department)
     department.save()
     _set_department_lead(department, lead, None)
+    audit(actor=actor, action="department.created", obj=department, summary=f"The department {department} was created.")
     return department
 
 
@@ -161,6 +185,13 @@ def department_update(*, actor: User, department: Department, changes: Mapping[s
     department.save()
     if "lead" in changes:
         _set_department_lead(department, department.lead, previous_lead)
+        if previous_lead != department.lead:
+            audit(
+                actor=actor,
+                action="department.lead_changed",
+                obj=department,
+                summary=f"{department.lead or 'Nobody'} now leads {department} (before: {previous_lead or 'nobody'}).",
+            )
     return department
 
 
@@ -173,6 +204,7 @@ def department_delete(*, actor: User, department: Department) -> None:
             f"{department} still has {department.members.count()} people; move them to another department first.",
             code="department_not_empty",
         )
+    audit(actor=actor, action="department.deleted", obj=department, summary=f"The department {department} was deleted.")
     department.delete()
 
 

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from coe.audit import audit
 from coe.errors import DomainError, NotAllowed
 from publishing import permissions
 from publishing.adapters import ADAPTERS
@@ -46,6 +47,7 @@ def channel_create(*, actor, credentials: Mapping[str, str] | None = None, **fie
     channel.set_credentials(dict(credentials or {}))
     _validate(channel)
     channel.save()
+    audit(actor=actor, action="channel.connected", obj=channel, summary=f"{channel} ({channel.network}) was connected.")
     return channel
 
 
@@ -66,13 +68,24 @@ def channel_update(
             code="invalid",
             fields={"network": ["It already has posts."]},
         )
+    changed = sorted(name for name, value in changes.items() if getattr(channel, name) != value)
     for name, value in changes.items():
         setattr(channel, name, value)
-    if credentials and any(credentials.values()):
+    new_credentials = sorted(k for k, v in (credentials or {}).items() if v)
+    if new_credentials:
         merged = {**channel.credentials, **{k: v for k, v in credentials.items() if v}}
         channel.set_credentials(merged)
     _validate(channel)
     channel.save()
+    if changed or new_credentials:
+        what = ", ".join(changed + [f"{name} (replaced)" for name in new_credentials])
+        audit(
+            actor=actor,
+            action="channel.changed",
+            obj=channel,
+            summary=f"{channel} changed: {what}.",  # never the secrets themselves
+            data={"fields": changed, "credentials_replaced": new_credentials},
+        )
     return channel
 
 
@@ -133,6 +146,7 @@ def publishing_pause(*, actor, reason: str) -> PublishingControl:
     control.paused, control.reason, control.changed_by, control.changed_at = True, reason, actor, timezone.now()
     control.save()
     PublishingControlEvent.objects.create(paused=True, reason=reason, actor=actor)
+    audit(actor=actor, action="publishing.paused", summary=f"All publishing was paused: {reason}")
     _forget_cached_switch()
     from coe import services as coe_services
 
@@ -155,5 +169,6 @@ def publishing_resume(*, actor) -> PublishingControl:
     control.paused, control.reason, control.changed_by, control.changed_at = False, "", actor, timezone.now()
     control.save()
     PublishingControlEvent.objects.create(paused=False, actor=actor)
+    audit(actor=actor, action="publishing.resumed", summary="Publishing was resumed.")
     _forget_cached_switch()
     return control

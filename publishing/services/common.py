@@ -11,10 +11,27 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coe import services as coe_services
+from coe.audit import audit
 from coe.roles import Role
 from publishing.models import Delegation, Post, PostStage, PostTransition
 
 User = get_user_model()
+
+# The post's steps the audit trail keeps (sending and the rest stay on the post's own timeline).
+AUDITED_ACTIONS = frozenset(
+    {
+        "submitted",
+        "approved",
+        "approved_all",
+        "changes_requested",
+        "rejected",
+        "withdrawn",
+        "approvals_reset",
+        "publish_now",
+        "publication_retry",
+        "publication_confirmed",
+    }
+)
 
 
 def lock_post(post: Post | int) -> Post:
@@ -33,9 +50,19 @@ def record(
     comment: str = "",
     data: dict[str, Any] | None = None,
 ) -> PostTransition:
-    """One line of the post's timeline."""
+    """One line of the post's timeline (and of the audit trail, for the decisions it must show)."""
     real_actor = actor if getattr(actor, "pk", None) else None
     label = actor_label or ("" if real_actor else str(actor or "CoE Hub"))
+    if action in AUDITED_ACTIONS:
+        stage = (data or {}).get("stage")
+        audit(
+            actor=real_actor or label,
+            action=f"post.{action}",
+            obj=post,
+            summary=f"Post #{post.pk} {action.replace('_', ' ')}{f' at {stage}' if stage else ''}"
+            + (f": {comment[:200]}" if comment else "."),
+            data={"from": from_status, "to": post.status if to_status is None else to_status, **(data or {})},
+        )
     return PostTransition.objects.create(
         post=post,
         actor=real_actor,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from coe.audit import audit
 from coe.errors import DomainError, NotAllowed
 from publishing import permissions
 from publishing.models import ApprovalPolicy, ApprovalStage, StageKind
@@ -72,6 +73,7 @@ def policy_save(
         if set(stage) - STAGE_FIELDS:
             raise DomainError(f"Unknown stage fields: {', '.join(sorted(set(stage) - STAGE_FIELDS))}.", code="invalid")
         _check_stage(index, stage)
+    created = policy is None
     policy = policy or ApprovalPolicy()
     for name, value in fields.items():
         setattr(policy, name, value)
@@ -93,4 +95,12 @@ def policy_save(
         people = list(stage.get("people") or [])
         row = ApprovalStage.objects.create(policy=policy, **{k: v for k, v in stage.items() if k != "people"})
         row.people.set(people)
+    audit(
+        actor=actor,
+        action="approval_policy.created" if created else "approval_policy.changed",
+        obj=policy,
+        summary=f"Approval policy “{policy}” {'created' if created else 'changed'}: "
+        + (" → ".join(str(stage.get("name", "")) for stage in stages) or "no stages")
+        + ("" if policy.is_active else " (inactive)"),
+    )
     return policy

@@ -1,0 +1,1 @@
+"""Every write of governance, one module per area: policies, rules, crisis, audit."""

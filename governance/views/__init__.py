@@ -1,0 +1,1 @@
+"""Governance's pages, one module per area: policies, rules, crisis, audit."""

@@ -20,6 +20,7 @@ from publishing.models.posts import (
     Post,
     PostMedia,
     PostRevision,
+    PostRuleCheck,
     PostTransition,
     ReviewSeen,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "Post",
     "PostMedia",
     "PostRevision",
+    "PostRuleCheck",
     "PostStage",
     "PostTransition",
     "PublishAttempt",

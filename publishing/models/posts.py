@@ -102,6 +102,11 @@ class Post(TimeStampedModel):
     approved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     channels = models.ManyToManyField("publishing.Channel", through="publishing.Publication", related_name="posts")
+    # A statement for an active crisis incident: written by a spokesperson from the plan's holding
+    # statements, approved through the plan's shortcut, and the only thing a frozen channel sends.
+    crisis_incident = models.ForeignKey(
+        "governance.CrisisIncident", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -237,3 +242,28 @@ class ReviewSeen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} saw #{self.post_id} v{self.version}"
+
+
+class PostRuleCheck(models.Model):
+    """What the content rules found, kept for the evidence pack: at submission, and for each
+    channel just before it was published (rules may have changed in between)."""
+
+    class Moment(models.TextChoices):
+        SUBMISSION = "submission", "At submission"
+        PUBLICATION = "publication", "Before publishing"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="rule_checks")
+    publication = models.ForeignKey(
+        "publishing.Publication", null=True, blank=True, on_delete=models.CASCADE, related_name="rule_checks"
+    )
+    moment = models.CharField(max_length=12, choices=Moment.choices)
+    post_version = models.PositiveIntegerField()
+    findings = models.JSONField(default=list, help_text="Each finding: rule, kind, severity, span, message.")
+    blocked = models.BooleanField(default=False)
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["post", "checked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.post_id} {self.get_moment_display().lower()}: {len(self.findings)} finding(s)"

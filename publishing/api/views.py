@@ -247,18 +247,41 @@ class PostViewSet(
 
 
 class ReviewQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Posts waiting for the caller's decision (directly or as a stand-in)."""
+    """Posts waiting for the caller's decision (directly or as a stand-in), earliest deadline
+    first, 50 a page (``?page=``); filters as on the page: ``channel``, ``department``, ``stage``,
+    ``campaign``, ``overdue=1``."""
 
     serializer_class = PostSerializer
-    pagination_class = None
     queryset = Post.objects.none()  # the queue is built by selectors.review_queue
 
     def list(self, request, *args, **kwargs):
         if not permissions.can_use_review_queue(request.user):
             raise PermissionDenied("The review queue is for reviewers and the CoE.")
-        items = selectors.review_queue(user=request.user)
+        params = request.query_params
+        filters = selectors.QueueFilters(
+            channel=int(params["channel"]) if params.get("channel", "").isdigit() else None,
+            department=params.get("department", ""),
+            stage=params.get("stage", ""),
+            campaign=int(params["campaign"]) if params.get("campaign", "").isdigit() else None,
+            overdue=params.get("overdue") in {"1", "true"},
+        )
+        page = selectors.review_queue(user=request.user, filters=filters, page=params.get("page"))
+        link = request.build_absolute_uri
+
+        def page_url(number):
+            query = params.copy()
+            query["page"] = number
+            return link(f"{request.path}?{query.urlencode()}")
+
         return Response(
-            PostSerializer([item.post for item in items], many=True, context=self.get_serializer_context()).data
+            {
+                "count": page.paginator.count,
+                "next": page_url(page.next_page_number()) if page.has_next() else None,
+                "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+                "results": PostSerializer(
+                    [item.post for item in page.object_list], many=True, context=self.get_serializer_context()
+                ).data,
+            }
         )
 
 

@@ -27,7 +27,7 @@ def test_liaison_creates_submits_and_a_reviewer_approves_over_the_api(api_as, pu
     assert response.status_code == 200 and response.json()["post"]["status"] == "in_review"
 
     queue = api_as(pub.member).get("/api/v1/review-queue/").json()
-    assert [post["id"] for post in queue] == [post_id]
+    assert [post["id"] for post in queue["results"]] == [post_id]
     response = api_as(pub.member).post(f"/api/v1/posts/{post_id}/approve/", {"comment": "ok"}, format="json")
     assert response.status_code == 201 and response.json()["decision"] == "approve"
     post = api_as(pub.liaison_a).get(f"/api/v1/posts/{post_id}/").json()
@@ -143,3 +143,17 @@ def test_post_list_query_count_is_flat(api_as, make_post, pub, django_assert_max
         make_post(text=f"post {n}", channels=[pub.linkedin, pub.instagram])
     with django_assert_max_num_queries(10):
         assert api_as(pub.liaison_a).get("/api/v1/posts/").json()["count"] == 25
+
+
+def test_review_queue_api_pages_and_filters_like_the_page(api_as, pub):
+    from tests.publishing.test_views_pages import bulk_in_review
+
+    bulk_in_review(pub, 55)
+    api = api_as(pub.member)
+    first = api.get("/api/v1/review-queue/").json()
+    assert first["count"] == 55 and len(first["results"]) == 50 and first["previous"] is None
+    second = api.get(first["next"]).json()
+    assert len(second["results"]) == 5 and second["next"] is None
+    assert not {p["id"] for p in first["results"]} & {p["id"] for p in second["results"]}
+    assert api.get("/api/v1/review-queue/", {"stage": "Legal"}).json()["count"] == 0
+    assert api_as(pub.employee).get("/api/v1/review-queue/").status_code == 403

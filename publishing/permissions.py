@@ -196,6 +196,11 @@ def can_retry_publication(user, publication: Publication) -> bool:
     return _works_on(user, publication.post)
 
 
+def can_export_evidence(user, post: Post) -> bool:
+    """The CoE (everyone who sees every department's posts) exports evidence packs."""
+    return can_view_all_posts(user)
+
+
 def can_invite_external_reviewer(user, post: Post) -> bool:
     return post.status == Post.Status.IN_REVIEW and _works_on(user, post)
 

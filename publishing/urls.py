@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publishing.views import calendar, campaigns, channels, external, posts, review
+from publishing.views import calendar, campaigns, channels, evidence, external, posts, review
 
 app_name = "publishing"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("posts/<int:pk>/", posts.post_detail, name="post_detail"),
     path("media/<int:pk>/", posts.post_media, name="post_media"),
     path("posts/<int:pk>/edit/", posts.post_edit, name="post_edit"),
+    path("posts/<int:pk>/evidence/", evidence.post_evidence, name="post_evidence"),
     path("posts/<int:pk>/<str:action>/", posts.post_action, name="post_action"),
     path("review/", review.review_queue, name="review_queue"),
     path("review/approve/", review.review_bulk_approve, name="review_bulk_approve"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -33,7 +34,7 @@ from publishing.api.serializers import (
 from publishing.models import Campaign, Channel, ContentTheme, Post, PostStage, Publication, Review
 from publishing.services import campaigns as campaign_services
 from publishing.services import channels as channel_services
-from publishing.services import dispatch, policies, workflow
+from publishing.services import dispatch, evidence, policies, workflow
 
 # --- channels -----------------------------------------------------------------------------------
 
@@ -236,6 +237,16 @@ class PostViewSet(
     def timeline(self, request, pk=None):
         post = self.get_object()
         return Response(TransitionSerializer(post.transitions.select_related("actor"), many=True).data)
+
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT},
+        description="The evidence pack of a published post (CoE staff): the approved text and its SHA-256, "
+        "approvals by stage, the author's acknowledged policy version, rule checks, publications, timeline.",
+    )
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        pack = evidence.post_evidence_pack(actor=request.user, post=self.get_object())
+        return Response(pack.data)
 
     @extend_schema(responses=PostStageSerializer(many=True))
     @action(detail=True, methods=["get"])

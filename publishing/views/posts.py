@@ -219,6 +219,8 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_publish_now": permissions.can_publish_now(user, post)
         and any(p.status in {Publication.Status.SCHEDULED, Publication.Status.HELD} for p in post.publications.all()),
         "can_invite": permissions.can_invite_external_reviewer(user, post),
+        "can_export_evidence": permissions.can_export_evidence(user, post)
+        and any(p.status == Publication.Status.PUBLISHED for p in post.publications.all()),
         "can_retry": permissions.can_retry_publication(user, post.publications.first())
         if post.publications.all()
         else False,

@@ -6,7 +6,8 @@ seeds the demo company plus extra people and posts, and prints one line per benc
     BENCH <name> <figure>=<value> <unit> ...
 
 Page floors are the sign-in page measured in the same run (the cost of the stack with no data
-work); publish_dispatch's floor is a plain loop of the same requests to the same test server.
+work); publish_dispatch's floor is a plain loop of the same requests to the same test server;
+rules_check's is one precompiled pattern of every banned term scanning the same post.
 Sizes: BENCH_PEOPLE (2000), BENCH_DISPATCH_POSTS (10000), BENCH_DISPATCH_CONCURRENCY (4),
 BENCH_CALENDAR_POSTS (50000); BENCH_ONLY=name,name runs some of them.
 """
@@ -72,6 +73,10 @@ def main() -> int:
                 int(os.environ.get("BENCH_DISPATCH_POSTS", "10000")),
                 concurrency=int(os.environ.get("BENCH_DISPATCH_CONCURRENCY", "4")),
             )
+        if wanted("rules_check"):
+            from benchmarks import governance
+
+            governance.rules_check(rule_count=500)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

@@ -175,7 +175,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "publishing.tasks.stages_remind_overdue_task",
         "schedule": timedelta(minutes=15),
     },
+    "governance-remind-policy-acknowledgments": {
+        "task": "governance.tasks.policy_acknowledgments_remind_task",
+        "schedule": timedelta(hours=1),
+    },
+    "governance-remind-policy-reviews": {
+        "task": "governance.tasks.policies_remind_review_due_task",
+        "schedule": timedelta(hours=6),
+    },
 }
+
+# Policies (governance.services.policies): an overdue acceptance is escalated to the person's
+# department lead this many days after the reminder.
+POLICY_ESCALATE_AFTER_DAYS = env_int("POLICY_ESCALATE_AFTER_DAYS", 7)
+if POLICY_ESCALATE_AFTER_DAYS < 1:
+    raise ImproperlyConfigured("POLICY_ESCALATE_AFTER_DAYS must be at least 1.")
 
 # Publishing (publishing.services.dispatch).
 PUBLISH_DISPATCH_BATCH = env_int("PUBLISH_DISPATCH_BATCH", 500)
@@ -326,6 +340,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field called "kind" (approval stages, content rules, incident updates):
+    # each gets its own enum name instead of a clash.
+    "ENUM_NAME_OVERRIDES": {
+        "StageKindEnum": "publishing.models.StageKind",
+        "RuleKindEnum": "governance.models.RuleKind",
+        "IncidentUpdateKindEnum": "governance.models.IncidentUpdate.Kind",
+    },
 }
 
 # --- Demo and logging -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from coe.permissions import has_model_or_object_perm
+from governance import permissions as governance_permissions
 from publishing.models import (
     ApprovalPolicy,
     Campaign,
@@ -220,6 +221,29 @@ def stages_user_may_decide(user, post: Post) -> list[PostStage]:
 
 def can_review_post(user, post: Post) -> bool:
     return bool(stages_user_may_decide(user, post))
+
+
+# --- crisis: frozen publications and statements ------------------------------------------------
+
+
+def can_view_frozen_publications(user) -> bool:
+    """The frozen posts page: the CoE, and whoever decides on them."""
+    return can_view_all_posts(user) or can_decide_frozen_publications(user)
+
+
+def can_decide_frozen_publications(user) -> bool:
+    """Release, reschedule or withdraw what a crisis froze: whoever resolves incidents (the CoE
+    manager)."""
+    return has_model_or_object_perm(user, "governance.declare_incident")
+
+
+def channels_for_statement(user, incident) -> QuerySet[Channel]:
+    """Where a spokesperson may publish a statement of an active incident: the active channels it
+    froze (all of them for an incident on every channel)."""
+    if not governance_permissions.can_speak_for_incident(user, incident):
+        return Channel.objects.none()
+    channels = Channel.objects.filter(is_active=True).select_related("department")
+    return channels if incident.all_channels else channels.filter(pk__in=incident.channels.values("pk"))
 
 
 def policies_visible_to(user) -> QuerySet[ApprovalPolicy]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publishing.views import calendar, campaigns, channels, evidence, external, posts, review
+from publishing.views import calendar, campaigns, channels, crisis, evidence, external, posts, review
 
 app_name = "publishing"
 
@@ -32,6 +32,9 @@ urlpatterns = [
     path("pause/", channels.publishing_pause, name="publishing_pause"),
     path("attention/", channels.attention, name="attention"),
     path("attention/retry/", channels.attention_retry, name="attention_retry"),
+    path("frozen/", crisis.frozen_list, name="frozen_list"),
+    path("frozen/decide/", crisis.frozen_decide, name="frozen_decide"),
+    path("crisis/<int:incident_id>/statement/", crisis.crisis_statement, name="crisis_statement"),
     path("policies/", channels.policy_list, name="policy_list"),
     path("policies/new/", channels.policy_edit, name="policy_create"),
     path("policies/<int:pk>/", channels.policy_edit, name="policy_edit"),

@@ -16,6 +16,7 @@ Retry-After), so nothing is parked in Redis with a long countdown.
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import time
@@ -25,11 +26,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coe.errors import Conflict, DomainError, NotAllowed
+from governance.selectors import crisis as crisis_selectors
 from publishing import permissions
 from publishing.adapters.base import (
     ChannelAdapter,
@@ -40,9 +42,9 @@ from publishing.adapters.base import (
     PublishResult,
     TransientError,
 )
-from publishing.models import Channel, Post, PostMedia, Publication, PublishAttempt, PublishingControl
+from publishing.models import Channel, Post, PostMedia, PostRuleCheck, Publication, PublishAttempt, PublishingControl
 from publishing.services.common import coe_staff, notify, record
-from publishing.validation import post_content
+from publishing.validation import post_content, post_rules_check, rule_check_record, rules_refusal
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +52,37 @@ Status = Publication.Status
 Outcome = PublishAttempt.Outcome
 
 
-def _held_by_crisis(publication: Publication) -> bool:
-    """Whether a crisis freeze covers this channel (governance plugs in here)."""
-    return False
+def _crisis_hold_message(frozen_by) -> str:
+    return f"Frozen by the crisis incident “{frozen_by.title}” (#{frozen_by.incident_id})."
+
+
+def _held_by_crisis(publication: Publication) -> str:
+    """Why a crisis freeze holds this publication, or "" when it may go out. Read from the
+    database at send time (never a cached answer): a freeze declared a moment ago stops this send.
+    A statement of an incident that froze the channel is the crisis path and goes out."""
+    frozen_by = crisis_selectors.current_freeze(fresh=True).holding(
+        publication.channel_id, statement_of=publication.post.crisis_incident_id
+    )
+    return _crisis_hold_message(frozen_by) if frozen_by else ""
+
+
+def _frozen_by_crisis(due: Sequence[tuple[int, int]]) -> dict[int, str]:
+    """Of the due (publication, channel) pairs, those a crisis freeze holds, with the reason.
+    One query when nothing is frozen; one more to find crisis statements when something is."""
+    freeze = crisis_selectors.current_freeze(fresh=True)
+    covered = [(pk, channel_id) for pk, channel_id in due if freeze and freeze.covering(channel_id)]
+    if not covered:
+        return {}
+    statement_of = dict(
+        Publication.objects.filter(pk__in=[pk for pk, _ in covered])
+        .values_list("pk", "post__crisis_incident_id")
+        .order_by()
+    )
+    held = {}
+    for pk, channel_id in covered:
+        if frozen_by := freeze.holding(channel_id, statement_of=statement_of.get(pk)):
+            held[pk] = _crisis_hold_message(frozen_by)
+    return held
 
 
 # --- the sweep ----------------------------------------------------------------------------------
@@ -90,15 +120,22 @@ def publications_dispatch_due(*, now: datetime | None = None, batch_size: int | 
             .values_list("pk", flat=True)
         )
         to_hold = [pk for pk, channel_id in due if channel_id in blocked_channels]
-        to_queue = [pk for pk, channel_id in due if channel_id not in blocked_channels]
+        open_channels = [(pk, channel_id) for pk, channel_id in due if channel_id not in blocked_channels]
+        frozen = _frozen_by_crisis(open_channels)
+        sendable = [(pk, channel_id) for pk, channel_id in open_channels if pk not in frozen]
+        to_queue = [pk for pk, _ in sendable]
         if to_hold:
             Publication.objects.filter(pk__in=to_hold).update(
                 status=Status.HELD, hold_reason=Publication.HoldReason.CHANNEL
             )
+        for message in set(frozen.values()):  # one update per incident
+            Publication.objects.filter(pk__in=[pk for pk, why in frozen.items() if why == message]).update(
+                status=Status.HELD, hold_reason=Publication.HoldReason.CRISIS, last_error=message
+            )
         Publication.objects.filter(pk__in=to_queue).update(status=Status.QUEUED, queued_at=now)
-        chunks = _chunks_by_channel([(pk, channel_id) for pk, channel_id in due if channel_id not in blocked_channels])
+        chunks = _chunks_by_channel(sendable)
         transaction.on_commit(lambda: [publications_publish_task.delay(chunk) for chunk in chunks])
-    return DispatchResult(queued=to_queue, held=len(to_hold), more=len(due) == batch_size)
+    return DispatchResult(queued=to_queue, held=len(to_hold) + len(frozen), more=len(due) == batch_size)
 
 
 def _chunks_by_channel(due: Sequence[tuple[int, int]]) -> list[list[int]]:
@@ -295,6 +332,18 @@ def publication_publish(*, publication_id: int, worker: str = "") -> str:
     return "published"
 
 
+@functools.cache
+def _publications_to_send() -> QuerySet[Publication]:
+    """A publication with what its send needs: post, channel, whether it has media, and its earlier
+    attempts. Built once per process: resolving these annotations costs more than the query."""
+    earlier = PublishAttempt.objects.filter(publication=OuterRef("pk")).order_by()
+    return Publication.objects.select_related("post", "channel").annotate(
+        has_media=Exists(PostMedia.objects.filter(post=OuterRef("post_id"))),
+        attempts_before=Coalesce(Subquery(earlier.values("publication").annotate(n=Count("pk")).values("n")), 0),
+        maybe_sent_before=Exists(earlier.filter(outcome__in=[Outcome.PENDING, Outcome.UNKNOWN])),
+    )
+
+
 def _claim(publication_id: int, worker: str) -> _Send | str:
     """Claim a queued publication and write its attempt row, or say why it is not sent now."""
     now = timezone.now()
@@ -315,24 +364,15 @@ def _claim(publication_id: int, worker: str) -> _Send | str:
         ).update(status=Status.SCHEDULED, queued_at=None):
             return "paused"  # back on the schedule; it goes when publishing resumes
         return "not-claimed"
-    earlier = PublishAttempt.objects.filter(publication=OuterRef("pk")).order_by()
-    publication = (
-        Publication.objects.select_related("post", "channel")
-        .annotate(
-            has_media=Exists(PostMedia.objects.filter(post=OuterRef("post_id"))),
-            attempts_before=Coalesce(Subquery(earlier.values("publication").annotate(n=Count("pk")).values("n")), 0),
-            maybe_sent_before=Exists(earlier.filter(outcome__in=[Outcome.PENDING, Outcome.UNKNOWN])),
-        )
-        .get(pk=publication_id)
-    )
+    publication = _publications_to_send().get(pk=publication_id)
     channel, post = publication.channel, publication.post
 
     # Holds are checked at send time, not only when dispatched.
     if not channel.can_publish:
         _hold(publication, Publication.HoldReason.CHANNEL, channel.health_message)
         return "held-channel"
-    if _held_by_crisis(publication):
-        _hold(publication, Publication.HoldReason.CRISIS)
+    if frozen_by := _held_by_crisis(publication):
+        _hold(publication, Publication.HoldReason.CRISIS, frozen_by)
         return "held-crisis"
 
     try:
@@ -346,6 +386,11 @@ def _claim(publication_id: int, worker: str) -> _Send | str:
     if problems:  # the network's limits may have changed since submission
         _failed(publication, " ".join(problems))
         return "failed-validation"
+    rules = post_rules_check(post, [channel])  # the content rules may have changed since submission
+    rule_check_record(post, rules, PostRuleCheck.Moment.PUBLICATION, publication)
+    if rules.blocked:
+        _failed(publication, rules_refusal(rules, subject="Not published: the post").message)
+        return "failed-rules"
 
     attempt = PublishAttempt.objects.create(
         publication=publication, number=publication.attempts_before + 1, worker=worker[:200]

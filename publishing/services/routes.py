@@ -16,7 +16,7 @@ from django.utils import timezone
 from coe.errors import DomainError
 from coe.roles import Role
 from publishing.models import ApprovalPolicy, ExternalReviewInvite, Post, PostStage, Publication, Review, StageKind
-from publishing.services.common import coe_managers, notify, record, stage_people
+from publishing.services.common import coe_managers, coe_staff, notify, record, stage_people
 
 
 @dataclass
@@ -53,8 +53,43 @@ def applicable_policies(post: Post, channels) -> tuple[list[ApprovalPolicy], lis
     return list(chosen.values()), uncovered
 
 
+def crisis_route(post: Post) -> list[StageSpec]:
+    """A crisis statement's shortcut instead of the channels' policies: the spokesperson wrote it,
+    then the plan's number of CoE approvals (none: the spokesperson's word is enough); the plan's
+    escalation contacts are informed at the same moment."""
+    incident = post.crisis_incident
+    plan = incident.plan
+    source = f"crisis plan: {plan}" if plan else f"crisis incident #{incident.pk}"
+    required = plan.shortcut_coe_approvals if plan else 1
+    route = []
+    if required:
+        approval = StageSpec(
+            position=10,
+            name="Crisis: CoE approval",
+            kind=StageKind.GATE,
+            source=source,
+            people=set(coe_staff()),
+            required=required,
+            turnaround_hours=1,
+        )
+        _keep_approvable_without_author(approval, post)
+        route.append(approval)
+    contacts = set(plan.escalation_contacts.filter(is_active=True)) if plan else set()
+    contacts.discard(post.author)
+    if contacts:
+        route.append(
+            StageSpec(
+                position=10, name="Crisis: escalation contacts", kind=StageKind.INFORM, source=source, people=contacts
+            )
+        )
+    return route
+
+
 def build_route(post: Post, channels) -> tuple[list[StageSpec], str]:
-    """The stages a submission must pass, and what happens if it is approved late."""
+    """The stages a submission must pass, and what happens if it is approved late. A crisis
+    statement takes its plan's shortcut and goes out as soon as it is approved."""
+    if post.crisis_incident_id:
+        return crisis_route(post), ApprovalPolicy.LateApproval.PUBLISH_NOW
     policies, uncovered = applicable_policies(post, channels)
     if uncovered:
         names = ", ".join(str(channel) for channel in uncovered)
@@ -124,6 +159,46 @@ def _keep_approvable_without_author(spec: StageSpec, post: Post) -> None:
     elif spec.required > available:
         spec.required = available
     spec.people.discard(post.author)
+
+
+RULE_STAGE_TURNAROUND_HOURS = 48
+
+
+def add_rule_stages(route: list[StageSpec], post: Post, requests) -> list[StageSpec]:
+    """Risky content adds review: each stage a warning rule asks for (governance's
+    ReviewStageRequest: a name, a role and/or people) joins the route. A stage of that name already
+    on it (Legal, on the Marketing policy) takes the rule's reviewers too and gates; otherwise a
+    new gating stage comes right after the last gating one (before stages that only inform)."""
+    if not requests:
+        return route
+    from django.contrib.auth import get_user_model
+
+    position = max((spec.position for spec in route if spec.kind == StageKind.GATE), default=0) + 5
+    by_name = {spec.name.casefold(): spec for spec in route}
+    for request in requests:
+        people = set(get_user_model().objects.filter(pk__in=request.people_ids, is_active=True))
+        group = Group.objects.filter(pk=request.group_id).first() if request.group_id else None
+        source = f"content rule{'s' if len(request.rules) > 1 else ''}: {', '.join(request.rules)}"
+        spec = by_name.get(request.name.casefold())
+        if spec is None:
+            spec = StageSpec(
+                position=position,
+                name=request.name,
+                kind=StageKind.GATE,
+                source=source,
+                group=group,
+                people=people,
+                turnaround_hours=RULE_STAGE_TURNAROUND_HOURS,
+            )
+            route.append(spec)
+            by_name[request.name.casefold()] = spec
+        else:
+            spec.people |= people
+            spec.group = spec.group or group
+            spec.kind = StageKind.GATE
+            spec.source = f"{spec.source}; {source}"
+        _keep_approvable_without_author(spec, post)
+    return sorted(route, key=lambda spec: (spec.position, spec.name))
 
 
 def create_route(post: Post, route: list[StageSpec]) -> None:

@@ -30,6 +30,7 @@ from publishing.models import (
     Post,
     PostMedia,
     PostRevision,
+    PostRuleCheck,
     PostStage,
     Publication,
     Review,
@@ -37,7 +38,16 @@ from publishing.models import (
 )
 from publishing.services import routes
 from publishing.services.common import coe_staff, lock_post, notify, record, stage_people
-from publishing.validation import blocking_messages, check_channels, duplicate_warnings, post_content
+from publishing.validation import (
+    blocking_messages,
+    check_channels,
+    duplicate_warnings,
+    post_content,
+    post_rules_check,
+    rule_check_record,
+    rules_refusal,
+    rules_warnings,
+)
 
 CONTENT_FIELDS = frozenset({"text", "link", "campaign", "theme"})
 EDITABLE_FIELDS = CONTENT_FIELDS | {"scheduled_at", "channels"}
@@ -75,14 +85,22 @@ def _refuse_archived_campaign(campaign) -> None:
         raise DomainError(message, code="campaign_archived", fields={"campaign": [message]})
 
 
-def _check_channels_allowed(actor, channels: Sequence[Channel]) -> None:
+def _check_channels_allowed(actor, channels: Sequence[Channel], crisis_incident=None) -> None:
+    """A crisis statement goes to the channels its incident froze (its spokesperson need not be a
+    liaison); every other post to the actor's own channels."""
     if not channels:
         raise DomainError("Choose at least one channel.", code="invalid", fields={"channels": ["Choose a channel."]})
-    allowed = set(permissions.channels_for_submission(actor).values_list("pk", flat=True))
+    if crisis_incident is not None:
+        allowed_channels = permissions.channels_for_statement(actor, crisis_incident)
+        rule = "a statement goes only to the active channels its incident froze, while it is active"
+    else:
+        allowed_channels = permissions.channels_for_submission(actor)
+        rule = "liaisons send only to their own departments' active channels"
+    allowed = set(allowed_channels.values_list("pk", flat=True))
     refused = [channel for channel in channels if channel.pk not in allowed]
     if refused:
         names = ", ".join(f"{c} ({c.department})" for c in refused)
-        message = f"You may not post to {names}: liaisons send only to their own departments' active channels."
+        message = f"You may not post to {names}: {rule}."
         raise NotAllowed(message, code="channel_not_allowed", fields={"channels": [message]})
 
 
@@ -239,7 +257,7 @@ def post_update(
     if "channels" in changes:
         channels = list(changes["channels"])
         if {c.pk for c in channels} != set(post.publications.values_list("channel_id", flat=True)):
-            _check_channels_allowed(actor, channels)
+            _check_channels_allowed(actor, channels, post.crisis_incident if post.crisis_incident_id else None)
             _sync_publications(post, channels)
             content_changed = True
     rescheduled = "scheduled_at" in changes and changes["scheduled_at"] != post.scheduled_at
@@ -287,8 +305,14 @@ def _restart_review_after_edit(post: Post, actor) -> None:
     post.approved_at = None
     post.review_round += 1
     post.save()
-    route, post.late_approval = routes.build_route(post, list(post.channels.all()))
+    channels = list(post.channels.all())
+    rules = post_rules_check(post, channels)  # the changed content is checked as at submission
+    if rules.blocked:
+        raise rules_refusal(rules, subject="The changed post")
+    route, post.late_approval = routes.build_route(post, channels)
+    route = routes.add_rule_stages(route, post, rules.review_stages)
     routes.create_route(post, route)
+    rule_check_record(post, rules, PostRuleCheck.Moment.SUBMISSION)
     record(
         post,
         "approvals_reset",
@@ -323,12 +347,16 @@ def post_submit(*, actor, post: Post) -> Outcome:
             )
         raise NotAllowed("Only the author, their department's liaisons or the CoE may submit this post.")
     channels = list(post.channels.select_related("department"))
-    _check_channels_allowed(actor, channels)
+    _check_channels_allowed(actor, channels, post.crisis_incident if post.crisis_incident_id else None)
     _require_future(post.scheduled_at)
     problems = blocking_messages(check_channels(post_content(post), channels))
+    rules = post_rules_check(post, channels)  # blocking rules refuse; warnings add review stages
+    if rules.blocked:
+        raise rules_refusal(rules, problems=problems)
     if problems:
         raise DomainError(" ".join(problems), code="content_refused", fields={"text": problems})
     route, late_approval = routes.build_route(post, channels)
+    route = routes.add_rule_stages(route, post, rules.review_stages)
 
     before = post.status
     post.status = Post.Status.IN_REVIEW
@@ -337,9 +365,10 @@ def post_submit(*, actor, post: Post) -> Outcome:
     post.late_approval = late_approval
     post.save()
     routes.create_route(post, route)
+    rule_check_record(post, rules, PostRuleCheck.Moment.SUBMISSION)
     record(post, "submitted", actor=actor, from_status=before, data={"stages": [spec.name for spec in route]})
     routes.advance(post, actor=actor)
-    warnings = duplicate_warnings(
+    warnings = rules_warnings(rules) + duplicate_warnings(
         text=post.text, link=post.link, channels=channels, when=post.scheduled_at, exclude_post_id=post.pk
     )
     return Outcome(post, warnings)

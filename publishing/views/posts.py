@@ -20,7 +20,7 @@ from publishing.adapters.base import PostContent
 from publishing.forms import CommentForm, DecisionForm, ExternalInviteForm, MediaForm, PostForm, RescheduleForm
 from publishing.models import Campaign, Channel, Post, PostStage, Publication
 from publishing.services import dispatch, workflow
-from publishing.validation import check_channels, duplicate_warnings
+from publishing.validation import check_channels, duplicate_warnings, is_sponsored, with_rules
 from publishing.views.common import int_or_none, query_without_page, show_error, show_outcome
 
 POSTS_PER_PAGE = 30
@@ -160,7 +160,8 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _preview_context(user, data, post=None) -> dict:
-    """Per-channel counters, problems and the duplicate warning for what is being typed."""
+    """Per-channel counters, problems, content-rule findings (marked in the text) and the
+    duplicate warning for what is being typed."""
     get = data.get if hasattr(data, "get") else (lambda key, default=None: default)
     text = (get("text", "") or "").strip()  # as it will be saved
     link = (get("link", "") or "").strip()
@@ -176,8 +177,14 @@ def _preview_context(user, data, post=None) -> dict:
 
         media = post_content(post).media
     content = PostContent(text=text, link=link, media=media)
+    checks = with_rules(  # the content rules, per channel, with what triggered them marked
+        check_channels(content, channels),
+        content,
+        department_id=post.department_id if post is not None else None,
+        sponsored=is_sponsored(getattr(get("campaign"), "pk", get("campaign"))),
+    )
     return {
-        "checks": check_channels(content, channels),
+        "checks": checks,
         "duplicates": duplicate_warnings(
             text=text, link=link, channels=channels, exclude_post_id=post.pk if post else None
         ),

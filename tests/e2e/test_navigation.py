@@ -6,14 +6,17 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
-    "manager": ["Home", "Posts", "Review", "Calendar", "Channels", "Departments", "People", "Admin"],
-    "member": ["Home", "Posts", "Review", "Calendar", "Channels", "Departments", "People"],
-    "liaison": ["Home", "Posts", "Calendar", "Departments"],
-    "liaison_cs": ["Home", "Posts", "Calendar", "Departments"],
-    "approver": ["Home", "Review", "Calendar", "Departments"],
-    "employee": ["Home", "Departments"],
-    "leader": ["Home", "Departments", "People"],
-}
+    "manager": [
+        "Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Crisis", "Departments", "People", "Audit",
+        "Admin",
+    ],
+    "member": ["Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Crisis", "Departments", "People", "Audit"],
+    "liaison": ["Home", "Posts", "Calendar", "Policies", "Departments"],
+    "liaison_cs": ["Home", "Posts", "Calendar", "Policies", "Departments"],
+    "approver": ["Home", "Review", "Calendar", "Policies", "Departments"],
+    "employee": ["Home", "Policies", "Departments"],
+    "leader": ["Home", "Policies", "Crisis", "Departments", "People"],
+}  # fmt: skip
 
 
 def test_each_demo_user_sees_the_navigation_of_their_role(page, live_server, demo_company, sign_in, screenshot):

@@ -8,11 +8,16 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from coe.roles import Role
 from governance.models import Acknowledgment, AuditEntry, Policy, PolicyCategory, PolicyVersion
-from publishing.models import Post, PostRuleCheck, Publication
+from governance.services.rules import rule_create
+from publishing.models import Post, Publication
 from publishing.services import dispatch, evidence, workflow
+
+TEXT = "Our spring range is here #spring #new"
 
 
 @pytest.fixture(autouse=True)
@@ -32,13 +37,19 @@ def published(pub, make_post):
     long_ago = timezone.now() - timedelta(days=30)
     Acknowledgment.objects.create(user=pub.liaison_a, version=v1, acknowledged_at=long_ago)
     Acknowledgment.objects.create(user=pub.liaison_a, version=v2, acknowledged_at=long_ago + timedelta(days=1))
-    post = make_post(text="Our spring range is here", link="https://acme.example/spring", submit=True)
-    PostRuleCheck.objects.create(
-        post=post,
-        moment=PostRuleCheck.Moment.SUBMISSION,
-        post_version=post.version,
-        findings=[{"rule": 1, "rule_name": "Hashtags", "severity": "warn", "matched": "#a"}],
+    rule_create(
+        actor=pub.manager,
+        fields={
+            "name": "One hashtag",
+            "kind": "hashtag_limit",
+            "severity": "warn",
+            "config": {"max": 1},
+            "explanation": "More than one hashtag reads as spam.",
+            "review_stage_name": "CoE review",  # joins the CoE's stage
+            "review_group": Group.objects.get(name=Role.COE_MEMBER.group_name),
+        },
     )
+    post = make_post(text=TEXT, link="https://acme.example/spring", submit=True)
     workflow.review_approve(actor=pub.member, post=post, comment="Looks right")
     Publication.objects.filter(post=post).update(scheduled_at=timezone.now() - timedelta(seconds=1))
     for pk in dispatch.publications_dispatch_due().queued:
@@ -49,16 +60,19 @@ def published(pub, make_post):
 
 def test_the_pack_holds_the_approved_text_its_hash_and_who_approved_it(pub, published):
     pack = evidence.post_evidence_pack(actor=pub.manager, post=published).data
-    text = "Our spring range is here"
-    assert pack["approved_content"]["text"] == text
-    assert pack["approved_content"]["text_sha256"] == hashlib.sha256(text.encode()).hexdigest()
+    assert pack["approved_content"]["text"] == TEXT
+    assert pack["approved_content"]["text_sha256"] == hashlib.sha256(TEXT.encode()).hexdigest()
     [stage] = pack["approvals"]
     assert stage["stage"] == "CoE review"
     assert [(d["decision"], d["by"], d["comment"]) for d in stage["decisions"]] == [
         ("approve", str(pub.member), "Looks right")
     ]
     assert pack["author_acknowledged_policy"]["version"] == 2
-    assert pack["rule_checks"][0]["moment"] == "submission" and pack["rule_checks"][0]["findings"][0]["matched"] == "#a"
+    submission, publication = pack["rule_checks"]
+    assert submission["moment"] == "submission" and publication["moment"] == "publication"
+    assert publication["channel"] == str(pub.linkedin)
+    assert [f["rule_name"] for f in submission["findings"]] == ["One hashtag"]
+    assert submission["findings"][0]["matched"] == ["#new"]  # the one over the limit
     assert [p["status"] for p in pack["publications"]] == ["published"]
     assert [step["action"] for step in pack["timeline"]][:3] == ["created", "submitted", "approved"]
     body = {key: value for key, value in pack.items() if key != "pack_sha256"}
@@ -89,7 +103,7 @@ def test_the_page_and_json_are_the_coes(client, pub, published):
     client.force_login(pub.member)
     assert "Evidence pack" in client.get(published.get_absolute_url()).content.decode()
     page = client.get(f"/publishing/posts/{published.pk}/evidence/").content.decode()
-    assert "Our spring range is here" in page and str(pub.member) in page
+    assert "Our spring range is here" in page and str(pub.member) in page and "One hashtag" in page
     download = client.get(f"/publishing/posts/{published.pk}/evidence/", {"format": "json"})
     assert download["Content-Disposition"] == f'attachment; filename="evidence-post-{published.pk}.json"'
     assert json.loads(download.content)["post"]["id"] == published.pk
@@ -104,7 +118,7 @@ def test_a_draft_sends_you_back_with_a_message(client, pub, make_post):
 
 def test_the_api_gives_the_same_pack(api_as, pub, published):
     response = api_as(pub.member).get(f"/api/v1/posts/{published.pk}/evidence/")
-    assert response.status_code == 200 and response.json()["approved_content"]["text"] == "Our spring range is here"
+    assert response.status_code == 200 and response.json()["approved_content"]["text"] == TEXT
     refused = api_as(pub.liaison_a).get(f"/api/v1/posts/{published.pk}/evidence/")
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "permission_denied"
     draft = Post.objects.create(author=pub.liaison_a, department=pub.marketing, text="x")

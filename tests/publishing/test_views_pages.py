@@ -191,7 +191,7 @@ def bulk_in_review(pub, count: int) -> None:
 def test_review_queue_stays_within_a_fixed_number_of_queries(client, pub, count, django_assert_max_num_queries):
     bulk_in_review(pub, count)
     client.force_login(pub.member)
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(20):  # includes the layout's banners (pause, crisis) on a cold cache
         response = client.get("/publishing/review/")
     page = response.content.decode()
     assert page.count('data-testid="queue-item"') == min(count, 50)

@@ -1,0 +1,2 @@
+"""Forms of the governance pages, one module per area. They parse and validate input; services
+decide."""

@@ -10,7 +10,9 @@ EXPECTED_NAV = {
         "Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Crisis", "Departments", "People", "Audit",
         "Admin",
     ],
-    "member": ["Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Crisis", "Departments", "People", "Audit"],
+    "member": [
+        "Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Crisis", "Departments", "People", "Audit",
+    ],
     "liaison": ["Home", "Posts", "Calendar", "Policies", "Departments"],
     "liaison_cs": ["Home", "Posts", "Calendar", "Policies", "Departments"],
     "approver": ["Home", "Review", "Calendar", "Policies", "Departments"],

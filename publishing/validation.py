@@ -140,7 +140,7 @@ def post_rules_check(post: Post, channels) -> CheckResult:
         link=post.link,
         channels=channels,
         department_id=post.department_id,
-        sponsored=is_sponsored(post.campaign_id),
+        sponsored=is_sponsored(post.campaign if post.campaign_id else None),
     )
 
 

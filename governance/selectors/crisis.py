@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from governance import permissions
@@ -137,6 +137,14 @@ def forget_cached_freeze() -> None:
 def frozen_channel_ids(*, fresh: bool = False) -> frozenset[int] | AllChannels:
     """The channels no ordinary post may go out on right now (``ALL`` for every channel)."""
     return current_freeze(fresh=fresh).channel_ids
+
+
+def incidents_covering(channel_id) -> QuerySet[CrisisIncident]:
+    """The active incidents that freeze a channel. ``channel_id`` may be an ``OuterRef``, so a
+    sender can read the freeze inside the query that loads what it sends (no extra round trip)."""
+    return CrisisIncident.objects.filter(status=CrisisIncident.Status.ACTIVE).filter(
+        Q(all_channels=True) | Q(channels=channel_id)
+    )
 
 
 def channel_is_frozen(channel_id: int, *, statement_of: int | None = None) -> CrisisIncident | None:

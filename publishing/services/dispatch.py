@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -58,8 +58,11 @@ def _crisis_hold_message(frozen_by) -> str:
 
 def _held_by_crisis(publication: Publication) -> str:
     """Why a crisis freeze holds this publication, or "" when it may go out. Read from the
-    database at send time (never a cached answer): a freeze declared a moment ago stops this send.
-    A statement of an incident that froze the channel is the crisis path and goes out."""
+    database at send time, in the query that loads the publication (``frozen`` below; never a
+    cached answer): a freeze declared a moment ago stops this send. A statement of an incident
+    that froze the channel is the crisis path and goes out."""
+    if not publication.frozen:
+        return ""
     frozen_by = crisis_selectors.current_freeze(fresh=True).holding(
         publication.channel_id, statement_of=publication.post.crisis_incident_id
     )
@@ -207,7 +210,9 @@ def _finish(attempt: PublishAttempt, outcome: str, message: str = "", status: in
     attempt.message = message[:2000]
     attempt.http_status = status
     attempt.finished_at = timezone.now()
-    attempt.save(update_fields=["outcome", "message", "http_status", "finished_at"])
+    PublishAttempt.objects.filter(pk=attempt.pk).update(
+        outcome=attempt.outcome, message=attempt.message, http_status=status, finished_at=attempt.finished_at
+    )
 
 
 def _published(publication: Publication, result: PublishResult) -> None:
@@ -332,39 +337,77 @@ def publication_publish(*, publication_id: int, worker: str = "") -> str:
     return "published"
 
 
+# A publication id that cannot exist: it marks where the real id goes in the compiled SQL below.
+_ANY_ID = -2_147_483_000
+
+
 @functools.cache
-def _publications_to_send() -> QuerySet[Publication]:
-    """A publication with what its send needs: post, channel, whether it has media, and its earlier
-    attempts. Built once per process: resolving these annotations costs more than the query."""
+def _send_facts_sql() -> tuple[str, tuple]:
+    """What a send needs to know besides its rows: whether the post has media, its earlier
+    attempts, and whether a crisis freeze holds it (unless the post is a statement of one of the
+    incidents that freeze the channel). Compiled by the ORM once per process: building these
+    subqueries costs more than running them."""
     earlier = PublishAttempt.objects.filter(publication=OuterRef("pk")).order_by()
-    return Publication.objects.select_related("post", "channel").annotate(
-        has_media=Exists(PostMedia.objects.filter(post=OuterRef("post_id"))),
-        attempts_before=Coalesce(Subquery(earlier.values("publication").annotate(n=Count("pk")).values("n")), 0),
-        maybe_sent_before=Exists(earlier.filter(outcome__in=[Outcome.PENDING, Outcome.UNKNOWN])),
+    covering = crisis_selectors.incidents_covering(OuterRef("channel_id")).order_by()
+    facts = (
+        Publication.objects.filter(pk=_ANY_ID)
+        .annotate(
+            has_media=Exists(PostMedia.objects.filter(post=OuterRef("post_id"))),
+            attempts_before=Coalesce(Subquery(earlier.values("publication").annotate(n=Count("pk")).values("n")), 0),
+            maybe_sent_before=Exists(earlier.filter(outcome__in=[Outcome.PENDING, Outcome.UNKNOWN])),
+            frozen=Exists(covering) & ~Exists(covering.filter(pk=OuterRef("post__crisis_incident_id"))),
+        )
+        .values_list("has_media", "attempts_before", "maybe_sent_before", "frozen")
     )
+    return facts.query.sql_with_params()
+
+
+def _publication_to_send(publication_id: int) -> Publication:
+    """The claimed publication with its post (and campaign) and channel, and the facts above as
+    attributes: two plain queries instead of one the ORM must assemble for every send."""
+    publication = Publication.objects.select_related("post", "post__campaign", "channel").get(pk=publication_id)
+    sql, params = _send_facts_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [publication_id if value == _ANY_ID else value for value in params])
+        has_media, attempts_before, maybe_sent_before, frozen = cursor.fetchone()
+    publication.has_media, publication.attempts_before = bool(has_media), int(attempts_before)
+    publication.maybe_sent_before, publication.frozen = bool(maybe_sent_before), bool(frozen)
+    return publication
+
+
+@functools.cache
+def _claim_sql() -> str:
+    # The names come from the models; every value is a parameter.
+    publication = connection.ops.quote_name(Publication._meta.db_table)
+    control = connection.ops.quote_name(PublishingControl._meta.db_table)
+    return (
+        f"UPDATE {publication} SET status = %s, claimed_at = %s, attempts = attempts + 1, "  # noqa: S608
+        "first_attempt_at = COALESCE(first_attempt_at, %s) "
+        f"WHERE id = %s AND status = %s AND NOT EXISTS (SELECT 1 FROM {control} WHERE paused)"
+    )
+
+
+def _claim_row(publication_id: int, now: datetime) -> bool:
+    """queued → publishing, one attempt more, in one statement that also checks the pause-all
+    switch; True when this call made the change. Plain SQL: it runs for every send, and the ORM
+    took longer to build it than the database to run it."""
+    when = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(_claim_sql(), [Status.PUBLISHING, when, when, publication_id, Status.QUEUED])
+        return cursor.rowcount == 1
 
 
 def _claim(publication_id: int, worker: str) -> _Send | str:
     """Claim a queued publication and write its attempt row, or say why it is not sent now."""
     now = timezone.now()
     # The claim also checks the pause-all switch, at send time and in the same statement.
-    claimed = (
-        Publication.objects.filter(pk=publication_id, status=Status.QUEUED)
-        .exclude(Exists(PublishingControl.objects.filter(paused=True)))
-        .update(
-            status=Status.PUBLISHING,
-            claimed_at=now,
-            attempts=F("attempts") + 1,
-            first_attempt_at=Coalesce(F("first_attempt_at"), Value(now)),
-        )
-    )
-    if not claimed:
+    if not _claim_row(publication_id, now):
         if PublishingControl.current().paused and Publication.objects.filter(
             pk=publication_id, status=Status.QUEUED
         ).update(status=Status.SCHEDULED, queued_at=None):
             return "paused"  # back on the schedule; it goes when publishing resumes
         return "not-claimed"
-    publication = _publications_to_send().get(pk=publication_id)
+    publication = _publication_to_send(publication_id)
     channel, post = publication.channel, publication.post
 
     # Holds are checked at send time, not only when dispatched.

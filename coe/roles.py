@@ -77,6 +77,23 @@ _COE_STAFF = (
         "governance.add_incidentupdate",
         "governance.view_incidentupdate",
         "governance.view_auditentry",
+        # training: author modules and tracks, assign them, accommodations, the report
+        "training.author_module",
+        "training.view_module",
+        "training.add_module",
+        "training.change_module",
+        "training.view_certificationtrack",
+        "training.add_certificationtrack",
+        "training.change_certificationtrack",
+        "training.view_certificate",
+        "training.view_assignment",
+        "training.add_assignment",
+        "training.change_assignment",
+        "training.delete_assignment",
+        "training.view_attempt",
+        "training.grant_accommodation",
+        "training.view_accommodation",
+        "training.view_training_report",
     }
 )
 
@@ -118,6 +135,8 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "governance.declare_incident",
         "governance.add_crisisincident",
         "governance.change_crisisincident",
+        "training.revoke_certificate",
+        "training.delete_module",
     },
     Role.COE_MEMBER: set(_COE_STAFF),
     Role.LIAISON: _EVERYONE | _COMPOSE,
@@ -134,6 +153,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "governance.view_policy_compliance",
         "governance.view_crisisincident",
         "governance.view_crisisplan",
+        "training.view_training_report",
     },
 }
 

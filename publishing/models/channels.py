@@ -33,6 +33,19 @@ class Channel(TimeStampedModel):
     settings = models.JSONField(default=dict, blank=True, help_text="Non-secret adapter settings (instance URL …).")
     credentials_encrypted = models.TextField(blank=True, editable=False)
     credentials_hint = models.CharField(max_length=200, blank=True, editable=False)
+    # Who may submit to it (besides the department rule): a valid certificate of this track, and an
+    # acknowledgment of the current social media policy (training and governance answer).
+    required_track = models.ForeignKey(
+        "training.CertificationTrack",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Authors need a valid certificate of this track to submit here.",
+    )
+    requires_policy_acknowledgment = models.BooleanField(
+        default=False, help_text="Authors must have accepted the current social media policy to submit here."
+    )
     health = models.CharField(max_length=20, choices=Health.choices, default=Health.OK)
     health_message = models.TextField(blank=True)
     health_changed_at = models.DateTimeField(null=True, blank=True)

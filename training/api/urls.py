@@ -1,3 +1,9 @@
-"""API endpoints of the training app, under /api/v1/training/ (added by its issue)."""
+"""Training's resources under /api/v1/: modules and lessons, attempts (start, answer, submit),
+certificates and verification, assignments, reports."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+# Each area registers its viewsets here (training.api.<area>).
+
+urlpatterns = router.urls

@@ -1,0 +1,1 @@
+"""Training's forms, one module per area."""

@@ -183,6 +183,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.policies_remind_review_due_task",
         "schedule": timedelta(hours=6),
     },
+    "training-remind-assignments": {
+        "task": "training.tasks.assignments_remind_task",
+        "schedule": timedelta(hours=1),
+    },
+    "training-close-expired-attempts": {
+        "task": "training.tasks.attempts_close_expired_task",
+        "schedule": timedelta(minutes=1),
+    },
+    "training-remind-expiring-certificates": {
+        "task": "training.tasks.certificates_remind_expiring_task",
+        "schedule": timedelta(hours=1),
+    },
+    "training-expire-certificates": {
+        "task": "training.tasks.certificates_expire_task",
+        "schedule": timedelta(minutes=15),
+    },
 }
 
 # Policies (governance.services.policies): an overdue acceptance is escalated to the person's
@@ -190,6 +206,12 @@ CELERY_BEAT_SCHEDULE = {
 POLICY_ESCALATE_AFTER_DAYS = env_int("POLICY_ESCALATE_AFTER_DAYS", 7)
 if POLICY_ESCALATE_AFTER_DAYS < 1:
     raise ImproperlyConfigured("POLICY_ESCALATE_AFTER_DAYS must be at least 1.")
+
+# Training assignments (training.services.assignments): people are reminded once this many days
+# before an assignment is due (and once when it is overdue).
+TRAINING_DUE_SOON_DAYS = env_int("TRAINING_DUE_SOON_DAYS", 3)
+if TRAINING_DUE_SOON_DAYS < 1:
+    raise ImproperlyConfigured("TRAINING_DUE_SOON_DAYS must be at least 1.")
 
 # Publishing (publishing.services.dispatch).
 PUBLISH_DISPATCH_BATCH = env_int("PUBLISH_DISPATCH_BATCH", 500)
@@ -346,6 +368,10 @@ SPECTACULAR_SETTINGS = {
         "StageKindEnum": "publishing.models.StageKind",
         "RuleKindEnum": "governance.models.RuleKind",
         "IncidentUpdateKindEnum": "governance.models.IncidentUpdate.Kind",
+        "AttemptStatusEnum": "training.models.Attempt.Status",
+        "CertificateStateEnum": "training.models.Certificate.Status",
+        "TrackStateEnum": "training.selectors.certification.TRACK_STATE_CHOICES",
+        "QuestionKindEnum": "training.models.QuestionKind",
     },
 }
 

@@ -12,7 +12,9 @@ from coe.navigation import register as register_nav_items
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    from coe.http import client_ip
+
+    return client_ip(request)
 
 
 def _signed_in(sender, request, user, **kwargs) -> None:
@@ -118,7 +120,7 @@ def register() -> None:
     )
     register_nav_items(NavItem("Crisis", "governance:crisis", _can_view_crisis, order=60))
     register_banner_provider("governance-crisis", _crisis_banner)
-    register_nav_items(NavItem("Audit", "governance:audit_list", _can_view_audit, order=90))
+    register_nav_items(NavItem("Audit trail", "governance:audit_list", _can_view_audit, order=90, menu="user"))
     # The trail must show sign-ins; Django's auth signals are the only place they surface.
     user_logged_in.connect(_signed_in, dispatch_uid="governance_audit_signed_in")
     user_logged_out.connect(_signed_out, dispatch_uid="governance_audit_signed_out")

@@ -489,3 +489,18 @@ def seed() -> None:
     ]
     for author, text, targets, days, ending, error in history:
         _past_post(author, text, targets, _at(days, 10, 30), ending, error)
+    _gate_support_channel(support_x)
+
+
+def _gate_support_channel(channel: Channel) -> None:
+    """The support handle on X now takes posts only from holders of a valid Social Publisher
+    certificate who accepted the current social media policy (set after the posts above, which were
+    submitted before; approved ones are not touched). The demo's Customer Service liaison has no
+    certificate yet, so the compose page tells him what is missing."""
+    from publishing.services.channels import channel_update
+    from training.models import CertificationTrack
+
+    track = CertificationTrack.objects.filter(slug="social-publisher").first()
+    wanted = {"required_track": track, "requires_policy_acknowledgment": True}
+    if track is not None and any(getattr(channel, name) != value for name, value in wanted.items()):
+        channel_update(actor=SYSTEM, channel=channel, changes=wanted)

@@ -25,6 +25,15 @@ class LocalDateTimeField(forms.DateTimeField):
         super().__init__(**kwargs)
 
 
+def channel_label(channel: Channel) -> str:
+    """A channel as the compose page offers it, with what submitting to it requires."""
+    needs = [f"a {channel.required_track.name} certificate"] if channel.required_track_id else []
+    if channel.requires_policy_acknowledgment:
+        needs.append("the social media policy accepted")
+    required = f" · needs {' and '.join(needs)}" if needs else ""
+    return f"{channel.name} · {channel.get_network_display()} ({channel.handle}){required}"
+
+
 class PostForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -46,13 +55,13 @@ class PostForm(forms.Form):
     def __init__(self, *args, channels=None, **kwargs):
         super().__init__(*args, **kwargs)
         if channels is not None:
-            self.fields["channels"].queryset = channels
+            self.fields["channels"].queryset = channels.select_related("required_track")
         # Archived campaigns are not offered, except the one the post already has.
         current = self.initial.get("campaign")
         self.fields["campaign"].queryset = Campaign.objects.filter(
             Q(is_active=True) | Q(pk=getattr(current, "pk", current))
         )
-        self.fields["channels"].label_from_instance = lambda c: f"{c.name} · {c.get_network_display()} ({c.handle})"
+        self.fields["channels"].label_from_instance = channel_label
 
 
 class MediaForm(forms.Form):
@@ -127,11 +136,38 @@ class ChannelForm(forms.ModelForm):
 
     class Meta:
         model = Channel
-        fields = ["name", "network", "handle", "department", "time_zone", "is_active"]
+        fields = [
+            "name",
+            "network",
+            "handle",
+            "department",
+            "time_zone",
+            "is_active",
+            "required_track",
+            "requires_policy_acknowledgment",
+        ]
+        labels = {
+            "required_track": "Certification needed to submit",
+            "requires_policy_acknowledgment": "Submitting needs the current social media policy accepted",
+        }
+        help_texts = {
+            "required_track": "People who submit here (CoE staff too) need a valid certificate of this track; "
+            "it lapses when the certificate expires or is revoked. Posts already approved are not affected.",
+            "requires_policy_acknowledgment": "People who submit here must have accepted the version of the social "
+            "media policy that asks everyone to; a new such version asks them again.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from publishing.adapters import ADAPTERS
+        from training.models import CertificationTrack
+
+        # Tracks on offer, and the one the channel already requires even if it no longer is.
+        current = self.instance.required_track_id if self.instance.pk else None
+        self.fields["required_track"].queryset = CertificationTrack.objects.filter(
+            Q(is_active=True) | Q(pk=current)
+        ).order_by("name")
+        self.fields["required_track"].empty_label = "None: no certificate needed"
 
         stored = self.instance.settings if self.instance.pk else {}
         # Settings and secrets of every network; the page shows those of the chosen one.

@@ -21,6 +21,7 @@ from publishing.models import (
     Publication,
     Review,
 )
+from training.models import CertificationTrack
 
 
 class ChannelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -28,6 +29,13 @@ class ChannelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     credentials = serializers.DictField(child=serializers.CharField(), write_only=True, required=False)
     department = serializers.SlugRelatedField(slug_field="slug", queryset=Department.objects.all())
+    required_track = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=CertificationTrack.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The certification track (slug) whose valid certificate people need to submit here; null: none.",
+    )
 
     class Meta:
         model = Channel
@@ -39,6 +47,8 @@ class ChannelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "department",
             "time_zone",
             "is_active",
+            "required_track",
+            "requires_policy_acknowledgment",
             "settings",
             "credentials",
             "credentials_hint",

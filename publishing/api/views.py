@@ -62,7 +62,11 @@ class ChannelViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return permissions.channels_visible_to(self.request.user).select_related("department").order_by("name")
+        return (
+            permissions.channels_visible_to(self.request.user)
+            .select_related("department", "required_track")
+            .order_by("name")
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

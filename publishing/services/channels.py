@@ -17,7 +17,20 @@ from publishing.adapters.base import AdapterError, CredentialError
 from publishing.models import Channel, Publication, PublishingControl, PublishingControlEvent
 from publishing.services.common import coe_staff
 
-CHANNEL_FIELDS = frozenset({"name", "network", "handle", "department", "time_zone", "is_active", "settings"})
+CHANNEL_FIELDS = frozenset(
+    {
+        "name",
+        "network",
+        "handle",
+        "department",
+        "time_zone",
+        "is_active",
+        "settings",
+        # who may submit here (publishing.services.eligibility)
+        "required_track",
+        "requires_policy_acknowledgment",
+    }
+)
 
 
 def _validate(channel: Channel) -> None:

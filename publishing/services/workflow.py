@@ -3,7 +3,9 @@ withdraw, reschedule, publish now, comment, and the deadlines that move posts on
 
 Rules kept here: nobody approves their own post; stages run in order; an edit of content after
 submission resets the approvals (and tells whoever had approved); a liaison sends only to their
-departments' channels; a rejected post is final; every transition is recorded.
+departments' channels; a channel that requires a certificate or the social media policy takes
+submissions only from people who hold them (publishing.services.eligibility); a rejected post is
+final; every transition is recorded.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from publishing.models import (
     Review,
     ReviewSeen,
 )
-from publishing.services import routes
+from publishing.services import eligibility, routes
 from publishing.services.common import coe_staff, lock_post, notify, record, stage_people
 from publishing.validation import (
     blocking_messages,
@@ -256,8 +258,12 @@ def post_update(
             content_changed = True
     if "channels" in changes:
         channels = list(changes["channels"])
-        if {c.pk for c in channels} != set(post.publications.values_list("channel_id", flat=True)):
+        existing = set(post.publications.values_list("channel_id", flat=True))
+        if {c.pk for c in channels} != existing:
             _check_channels_allowed(actor, channels, post.crisis_incident if post.crisis_incident_id else None)
+            if post.status in {Post.Status.IN_REVIEW, Post.Status.APPROVED} and not post.crisis_incident_id:
+                # Adding a channel to a submitted post submits it there: the same gate as post_submit.
+                eligibility.require_eligible(actor=actor, channels=[c for c in channels if c.pk not in existing])
             _sync_publications(post, channels)
             content_changed = True
     rescheduled = "scheduled_at" in changes and changes["scheduled_at"] != post.scheduled_at
@@ -337,7 +343,8 @@ def _restart_review_after_edit(post: Post, actor) -> None:
 @transaction.atomic
 def post_submit(*, actor, post: Post) -> Outcome:
     """Send a draft for review. Refused with every reason at once when a channel may not be used
-    or a network would refuse the content; warns (does not refuse) about a likely duplicate."""
+    (not the actor's, or the actor lacks a certificate or the policy it requires) or a network
+    would refuse the content; warns (does not refuse) about a likely duplicate."""
     post = lock_post(post)
     if not permissions.can_submit_post(actor, post):
         if post.status not in {Post.Status.DRAFT, Post.Status.CHANGES_REQUESTED}:
@@ -348,6 +355,8 @@ def post_submit(*, actor, post: Post) -> Outcome:
         raise NotAllowed("Only the author, their department's liaisons or the CoE may submit this post.")
     channels = list(post.channels.select_related("department"))
     _check_channels_allowed(actor, channels, post.crisis_incident if post.crisis_incident_id else None)
+    if not post.crisis_incident_id:  # a channel's certificate and policy (eligibility's rules)
+        eligibility.require_eligible(actor=actor, channels=channels)
     _require_future(post.scheduled_at)
     problems = blocking_messages(check_channels(post_content(post), channels))
     rules = post_rules_check(post, channels)  # blocking rules refuse; warnings add review stages

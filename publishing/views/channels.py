@@ -95,8 +95,13 @@ def channel_edit(request: HttpRequest, pk: int) -> HttpResponse:
         changes = {name: form.cleaned_data[name] for name in ChannelForm.Meta.fields}
         changes["settings"] = form.adapter_settings()
         try:
+            # A fresh copy: validating the form already wrote the new values onto ``channel``, and
+            # the service compares against the stored ones to audit what changed.
             channel = channel_services.channel_update(
-                actor=request.user, channel=channel, changes=changes, credentials=form.adapter_credentials()
+                actor=request.user,
+                channel=selectors.channel_get(user=request.user, pk=pk),
+                changes=changes,
+                credentials=form.adapter_credentials(),
             )
         except DomainError as error:
             form_add_domain_error(form, error)

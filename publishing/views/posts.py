@@ -19,7 +19,7 @@ from publishing import permissions, selectors
 from publishing.adapters.base import PostContent
 from publishing.forms import CommentForm, DecisionForm, ExternalInviteForm, MediaForm, PostForm, RescheduleForm
 from publishing.models import Campaign, Channel, Post, PostStage, Publication
-from publishing.services import dispatch, workflow
+from publishing.services import dispatch, eligibility, workflow
 from publishing.validation import check_channels, duplicate_warnings, is_sponsored, with_rules
 from publishing.views.common import int_or_none, query_without_page, show_error, show_outcome
 
@@ -160,8 +160,8 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _preview_context(user, data, post=None) -> dict:
-    """Per-channel counters, problems, content-rule findings (marked in the text) and the
-    duplicate warning for what is being typed."""
+    """Per-channel counters, problems, content-rule findings (marked in the text), what the person
+    still needs to submit to a gated channel, and the duplicate warning for what is being typed."""
     get = data.get if hasattr(data, "get") else (lambda key, default=None: default)
     text = (get("text", "") or "").strip()  # as it will be saved
     link = (get("link", "") or "").strip()
@@ -183,8 +183,13 @@ def _preview_context(user, data, post=None) -> dict:
         department_id=post.department_id if post is not None else None,
         sponsored=is_sponsored(getattr(get("campaign"), "pk", get("campaign"))),
     )
+    # What the person still lacks to submit to each gated channel (a draft may keep the channel;
+    # crisis statements are exempt).
+    statement = post is not None and post.crisis_incident_id
+    missing = {} if statement else eligibility.submission_requirements(user=user, channels=channels)
     return {
         "checks": checks,
+        "cards": [(check, missing.get(check.channel.pk, [])) for check in checks],
         "duplicates": duplicate_warnings(
             text=text, link=link, channels=channels, exclude_post_id=post.pk if post else None
         ),

@@ -108,3 +108,36 @@ class LessonRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read {self.lesson}"
+
+
+class LessonImage(models.Model):
+    """An image a module's lessons show, kept in the app's storage. Lessons refer to it by its name
+    (``![What it shows](image:escalation-ladder.png)``), so a module's Markdown stays the same when
+    it is exported and imported elsewhere."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="images")
+    name = models.CharField(max_length=100, help_text="How lessons refer to it: image:<name>.")
+    file = models.ImageField(upload_to="training/lessons/%Y/%m/")
+    alt_text = models.CharField(max_length=300, blank=True, help_text="Describes the image for screen readers.")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True)
+    height = models.PositiveIntegerField(null=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["module", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "name"],
+                name="training_lessonimage_name_once",
+                violation_error_message="This module already has an image of that name.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module}: {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:lesson_image", kwargs={"slug": self.module.slug, "name": self.name})

@@ -1,3 +1,10 @@
-"""API endpoints of the analytics app, under /api/v1/analytics/ (added by its issue)."""
+"""Analytics' resources under /api/v1/: snapshots (bulk, idempotent), rollups and BI exports,
+KPIs, investment, ROI, listening topics, mentions and alerts."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+# Each area registers its viewsets here (analytics.api.<area>); plain paths go in `extra`.
+extra: list = []
+
+urlpatterns = router.urls + extra

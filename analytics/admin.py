@@ -1,1 +1,0 @@
-"""Admin of the analytics app: every model registered here with search and filters."""

@@ -1,0 +1,1 @@
+"""Admin of the analytics app, one module per area; every model registered with search and filters."""

@@ -1,0 +1,1 @@
+"""Analytics' forms, one module per area."""

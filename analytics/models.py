@@ -1,1 +1,0 @@
-"""Models of the analytics app (see DESIGN.md; they arrive with the analytics issue)."""

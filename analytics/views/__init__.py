@@ -1,0 +1,1 @@
+"""Analytics' pages, one module per area: dashboard, ROI, investment, KPIs, listening, imports."""

@@ -59,3 +59,21 @@ def figures_q(user, field: str = "department_id") -> Q:
     if departments is None:
         return Q()
     return Q(**{f"{field}__in": departments})
+
+
+# --- investment, value settings and ROI -----------------------------------------------------------
+
+
+def can_view_investment(user) -> bool:
+    """Investment entries: CoE staff and leadership all of them, liaisons their departments'."""
+    return can_view_dashboard(user) or can_view_roi(user)
+
+
+def can_manage_investment(user) -> bool:
+    """Record, change, delete and import investment entries (CoE staff)."""
+    return has_model_or_object_perm(user, "analytics.change_investment")
+
+
+def can_manage_value_settings(user) -> bool:
+    """What an engagement and a lead are worth (CoE staff)."""
+    return has_model_or_object_perm(user, "analytics.change_valuesettings")

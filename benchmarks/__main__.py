@@ -9,7 +9,8 @@ Page floors are the sign-in page measured in the same run (the cost of the stack
 work); publish_dispatch's floor is a plain loop of the same requests to the same test server;
 rules_check's is one precompiled pattern of every banned term scanning the same post.
 Sizes: BENCH_PEOPLE (2000), BENCH_DISPATCH_POSTS (10000), BENCH_DISPATCH_CONCURRENCY (4),
-BENCH_CALENDAR_POSTS (50000); BENCH_ONLY=name,name runs some of them.
+BENCH_CALENDAR_POSTS (50000), BENCH_ROLLUP_ROWS (500000),
+BENCH_SNAPSHOTS (1000000: metrics_ingest, rollup_full, rollup_incremental); BENCH_ONLY=name,name runs some of them.
 """
 
 from __future__ import annotations
@@ -77,6 +78,18 @@ def main() -> int:
             from benchmarks import governance
 
             governance.rules_check(rule_count=500)
+        if wanted("metrics_ingest") or wanted("rollup_full") or wanted("rollup_incremental"):
+            from benchmarks import analytics_metrics
+
+            analytics_metrics.metrics_ingest(int(os.environ.get("BENCH_SNAPSHOTS", "1000000")))
+        if wanted("dashboard"):
+            from benchmarks import analytics_dashboard
+
+            analytics_dashboard.dashboard(
+                int(os.environ.get("BENCH_ROLLUP_ROWS", "500000")),
+                floor=floor,
+                manager=User.objects.get(username="manager"),
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

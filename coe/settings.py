@@ -199,6 +199,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "training.tasks.certificates_expire_task",
         "schedule": timedelta(minutes=15),
     },
+    "analytics-rollups-dirty": {
+        "task": "analytics.tasks.rollups_recompute_dirty_task",
+        "schedule": timedelta(minutes=5),
+    },
+    "analytics-rollups-recent": {
+        "task": "analytics.tasks.rollups_recompute_recent_task",
+        "schedule": timedelta(hours=24),
+    },
+    "analytics-metrics-fetch": {
+        "task": "analytics.tasks.metrics_fetch_recent_task",
+        "schedule": timedelta(hours=1),
+    },
+    "analytics-listening-process": {
+        "task": "analytics.tasks.listening_process_task",
+        "schedule": timedelta(minutes=5),
+    },
+    # Hourly, sent once a month (a delivery row per month): a beat that was down on the 1st catches up.
+    "analytics-roi-report-monthly": {
+        "task": "analytics.tasks.roi_report_send_monthly_task",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # Policies (governance.services.policies): an overdue acceptance is escalated to the person's
@@ -212,6 +233,12 @@ if POLICY_ESCALATE_AFTER_DAYS < 1:
 TRAINING_DUE_SOON_DAYS = env_int("TRAINING_DUE_SOON_DAYS", 3)
 if TRAINING_DUE_SOON_DAYS < 1:
     raise ImproperlyConfigured("TRAINING_DUE_SOON_DAYS must be at least 1.")
+
+# Metric rollups (analytics.services.rollups): the nightly task recomputes this many recent days
+# for every channel, whatever ingestion marked (late corrections from networks land there).
+ROLLUP_NIGHTLY_DAYS = env_int("ROLLUP_NIGHTLY_DAYS", 35)
+if ROLLUP_NIGHTLY_DAYS < 1:
+    raise ImproperlyConfigured("ROLLUP_NIGHTLY_DAYS must be at least 1.")
 
 # Publishing (publishing.services.dispatch).
 PUBLISH_DISPATCH_BATCH = env_int("PUBLISH_DISPATCH_BATCH", 500)
@@ -373,6 +400,9 @@ SPECTACULAR_SETTINGS = {
         "CertificateStateEnum": "training.models.Certificate.Status",
         "TrackStateEnum": "training.selectors.certification.TRACK_STATE_CHOICES",
         "QuestionKindEnum": "training.models.QuestionKind",
+        "KpiStatusEnum": "analytics.selectors.kpis.STATUS_CHOICES",
+        "KpiMetricEnum": "analytics.selectors.kpis.KPI_METRIC_CHOICES",
+        "ImportModeEnum": "analytics.models.imports.MetricImport.Mode",
     },
 }
 

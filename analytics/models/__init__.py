@@ -1,6 +1,7 @@
 """Analytics' records: metric snapshots as networks report them and their rollups, KPIs with
 targets, investment and the value settings behind ROI, social listening, and report deliveries."""
 
+from analytics.models.imports import MetricImport
 from analytics.models.investment import Investment, InvestmentCategory, ValueSettings
 from analytics.models.kpis import Kpi, KpiTarget
 from analytics.models.listening import ListeningAlert, ListeningTopic, Mention, TopicHour
@@ -17,6 +18,7 @@ __all__ = [
     "ListeningAlert",
     "ListeningTopic",
     "Mention",
+    "MetricImport",
     "MetricRollup",
     "MetricSnapshot",
     "Period",

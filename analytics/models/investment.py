@@ -3,10 +3,29 @@ ROI."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Round
 from django.utils import timezone
+
+CENT = Decimal("0.01")
+
+
+def investment_cost_expression(prefix: str = "") -> Round:
+    """An entry's cost in SQL: amount + hours × loaded rate + FTE share × yearly cost / 12 (one
+    month's share), rounded to the cent. ``Investment.cost`` is the same rule in Python; a test
+    keeps the two in agreement."""
+    money = DecimalField(max_digits=20, decimal_places=6)
+    raw = ExpressionWrapper(
+        F(f"{prefix}amount")
+        + F(f"{prefix}hours") * F(f"{prefix}loaded_rate")
+        + F(f"{prefix}fte_share") * F(f"{prefix}fte_yearly_cost") / Value(Decimal(12), output_field=money),
+        output_field=money,
+    )
+    return Round(raw, 2, output_field=DecimalField(max_digits=16, decimal_places=2))
 
 
 class InvestmentCategory(models.TextChoices):
@@ -48,6 +67,16 @@ class Investment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} {self.month:%Y-%m} {self.get_category_display()}"
+
+    @property
+    def cost(self) -> Decimal:
+        """What the entry costs in its month (the rule of ``investment_cost_expression``)."""
+        total = (
+            Decimal(self.amount)
+            + Decimal(self.hours) * Decimal(self.loaded_rate)
+            + Decimal(self.fte_share) * Decimal(self.fte_yearly_cost) / 12
+        )
+        return total.quantize(CENT)
 
 
 class ValueSettings(models.Model):

@@ -7,16 +7,18 @@ pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
     "manager": [
-        "Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Training", "Crisis", "Departments", "People",
+        "Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Training", "Crisis", "Analytics", "Departments",
+        "People",
     ],
     "member": [
-        "Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Training", "Crisis", "Departments", "People",
+        "Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Training", "Crisis", "Analytics", "Departments",
+        "People",
     ],
-    "liaison": ["Home", "Posts", "Calendar", "Policies", "Training", "Departments"],
-    "liaison_cs": ["Home", "Posts", "Calendar", "Policies", "Training", "Departments"],
+    "liaison": ["Home", "Posts", "Calendar", "Policies", "Training", "Analytics", "Departments"],
+    "liaison_cs": ["Home", "Posts", "Calendar", "Policies", "Training", "Analytics", "Departments"],
     "approver": ["Home", "Review", "Calendar", "Policies", "Training", "Departments"],
     "employee": ["Home", "Policies", "Training", "Departments"],
-    "leader": ["Home", "Policies", "Training", "Crisis", "Departments", "People"],
+    "leader": ["Home", "Policies", "Training", "Crisis", "Analytics", "Departments", "People"],
 }  # fmt: skip
 # Pages a few people use now and then sit in the person's menu, so the bar stays on one line.
 EXPECTED_USER_MENU = {"manager": ["Audit trail", "Admin"], "member": ["Audit trail"]}

@@ -32,7 +32,30 @@ class Role(models.TextChoices):
 # Order of precedence when a person (wrongly) holds several role groups: the first one wins.
 ROLE_GROUP_NAMES = [role.group_name for role in Role]
 
-_EVERYONE = {"coe.view_department"}
+# Everyone reads the charter (with its objectives) and the best-practice library, submits
+# practices, votes and marks what their department adopted.
+_EVERYONE = {
+    "coe.view_department",
+    "coe.view_charterversion",
+    "coe.view_objective",
+    "coe.view_practice",
+    "coe.add_practice",
+    "coe.add_practicevote",
+    "coe.add_practiceadoption",
+}
+# Reading the CoE's own records: CoE staff and leadership.
+_COE_RECORDS_READ = {
+    "coe.view_department_insights",
+    "coe.view_maturityassessment",
+    "coe.view_maturityquestion",
+    "coe.view_maturityrecommendation",
+    "coe.view_steeringmember",
+    "coe.view_steeringseries",
+    "coe.view_steeringmeeting",
+    "coe.view_actionitem",
+    "coe.view_tool",
+    "coe.view_evaluation",
+}
 _COMPOSE = {"publishing.add_post", "publishing.change_post"}
 _COE_STAFF = (
     _EVERYONE
@@ -125,10 +148,22 @@ _COE_STAFF = (
         "analytics.change_listeningalert",
         "analytics.view_topichour",
         "analytics.view_reportdelivery",
-        "coe.view_objective",
         "coe.add_objective",
         "coe.change_objective",
+        # the CoE itself: members keep the steering committee and curate the library
+        "coe.add_steeringmember",
+        "coe.change_steeringmember",
+        "coe.add_steeringseries",
+        "coe.change_steeringseries",
+        "coe.add_steeringmeeting",
+        "coe.change_steeringmeeting",
+        "coe.add_actionitem",
+        "coe.change_actionitem",
+        "coe.curate_practice",
+        "coe.add_practicetag",
+        "coe.change_practicetag",
     }
+    | _COE_RECORDS_READ
 )
 
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
@@ -171,6 +206,23 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "governance.change_crisisincident",
         "training.revoke_certificate",
         "training.delete_module",
+        # the CoE manager keeps the charter, the maturity assessments and the tech-stack evaluations
+        "coe.add_charterversion",
+        "coe.change_charterversion",
+        "coe.approve_charterversion",
+        "coe.delete_objective",
+        "coe.add_maturityassessment",
+        "coe.change_maturityassessment",
+        "coe.add_maturityquestion",
+        "coe.change_maturityquestion",
+        "coe.add_maturityrecommendation",
+        "coe.change_maturityrecommendation",
+        "coe.delete_maturityrecommendation",
+        "coe.add_tool",
+        "coe.change_tool",
+        "coe.delete_tool",
+        "coe.add_evaluation",
+        "coe.change_evaluation",
     },
     Role.COE_MEMBER: set(_COE_STAFF),
     Role.LIAISON: _EVERYONE | _COMPOSE | {"analytics.view_department_figures"},
@@ -191,8 +243,8 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "analytics.view_all_figures",
         "analytics.view_roi",
         "analytics.view_kpi",
-        "coe.view_objective",
-    },
+    }
+    | _COE_RECORDS_READ,
 }
 
 

@@ -6,6 +6,8 @@ from coe.api import views
 router = SimpleRouter()
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("users", views.PersonViewSet, basename="user")
+# The CoE's own records register here, one module per area (coe.api.<area>): charter and
+# objectives, library, maturity, steering, techstack.
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),

@@ -1,4 +1,5 @@
-"""People, departments and roles: the CoE's own records that every other app builds on."""
+"""People, departments and roles, notifications and worker heartbeats: the CoE's own records that
+every other app builds on."""
 
 from __future__ import annotations
 
@@ -52,7 +53,10 @@ class Department(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
-        permissions = [("change_department_lead", "Can name a department's lead")]
+        permissions = [
+            ("change_department_lead", "Can name a department's lead"),
+            ("view_department_insights", "Can see the directory's figures of every department"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),
@@ -141,33 +145,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} → {self.recipient}"
-
-
-class Objective(TimeStampedModel):
-    """A business goal of the charter, as a record: what KPIs measure and ROI reports answer.
-    (The charter itself, with versions, arrives with its issue.)"""
-
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="objectives_owned"
-    )
-    department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="objectives"
-    )
-    period_start = models.DateField()
-    period_end = models.DateField()
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["-period_start", "title"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(period_end__gte=models.F("period_start")),
-                name="coe_objective_period_order",
-                violation_error_message="The period must end on or after its start.",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title

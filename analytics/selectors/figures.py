@@ -501,17 +501,44 @@ def publication_figures(
     return rows
 
 
+def _published_with_figures(*, user, since: date, until: date, scope: dict):
+    """Publications that went out in the range, each with its figures to the range's end (the
+    latest snapshot before it: engagements and impressions). Candidates come from the publication
+    index on ``published_at``, two index probes each: the cost follows the posts of the range, not
+    every post that still gathers likes."""
+    from publishing.models import Publication
+
+    start, end = day_start(since), day_start(until + timedelta(days=1))
+    latest = MetricSnapshot.objects.filter(publication=OuterRef("pk"), captured_at__lt=end).order_by("-captured_at")
+    publications = Publication.objects.filter(
+        figures_q(user, "post__department_id"), published_at__gte=start, published_at__lt=end
+    )
+    for key, column in (
+        ("department_ids", "post__department_id"),
+        ("channel_ids", "channel_id"),
+        ("campaign_ids", "post__campaign_id"),
+        ("theme_ids", "post__theme_id"),
+    ):
+        if scope.get(key) is not None:
+            publications = publications.filter(**{f"{column}__in": _ids(scope[key])})
+    # A post without any snapshot yet has no figures to rank (null, left out).
+    return publications.annotate(
+        engagements=Subquery(latest.annotate(v=_engagements_of()).values("v")[:1]),
+        impressions=Subquery(latest.values("impressions")[:1]),
+    ).filter(impressions__isnull=False)
+
+
 def top_and_bottom_posts(*, user, since: date, until: date, rank: str = "engagements", limit: int = 5, **scope):
-    """The ``limit`` publications that did best and worst in the range by engagements (or by
-    engagement rate, among those with impressions): their figures computed once for every active
-    publication (one query, two figures each), ranked here, then the few shown fetched with their
-    post and channel (a second query)."""
+    """The ``limit`` posts published in the range that did best and worst, by engagements (or by
+    engagement rate, among those with impressions) to the range's end — what a post published then
+    achieved, not the trickle an old post still gets. Their figures come in one query, are ranked
+    here, and the few shown are fetched with their post and channel (a second query)."""
     from publishing.models import Publication
 
     figures = list(
-        _with_deltas(
-            user=user, since=since, until=until, scope=scope, network=None, fields=("engagements", "impressions")
-        ).values_list("pk", "engagements", "impressions")
+        _published_with_figures(user=user, since=since, until=until, scope=scope).values_list(
+            "pk", "engagements", "impressions"
+        )
     )
     if rank == "engagement_rate":
         figures = [row for row in figures if row[2] > 0]

@@ -59,6 +59,8 @@ class Publication(models.Model):
             models.Index(fields=["status", "scheduled_at"], name="publishing_pub_status_time"),
             models.Index(fields=["scheduled_at"], name="publishing_pub_time"),
             models.Index(fields=["channel", "status"], name="publishing_pub_channel_status"),
+            # the posts of a period (analytics' top and bottom posts)
+            models.Index(fields=["published_at"], name="publishing_pub_published"),
         ]
 
     def __str__(self) -> str:

@@ -45,7 +45,9 @@ class SnapshotFactory(factory.django.DjangoModelFactory):
     source = "demo"
 
 
-def published_post(*, channel, author=None, text: str = "A published post", campaign=None, theme=None):
+def published_post(
+    *, channel, author=None, text: str = "A published post", campaign=None, theme=None, published_at=None
+):
     """A post published on ``channel`` (its department's), returned as the Publication."""
     author = author or UserFactory()
     post = Post.objects.create(
@@ -62,7 +64,7 @@ def published_post(*, channel, author=None, text: str = "A published post", camp
         post=post,
         channel=channel,
         status=Publication.Status.PUBLISHED,
-        published_at=timezone.now(),
+        published_at=published_at or timezone.now(),
         external_id=f"ext-{post.pk}",
     )
 

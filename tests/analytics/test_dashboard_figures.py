@@ -255,11 +255,16 @@ def test_whole_months_come_from_month_rows(people):
 
 def test_top_and_bottom_posts(people):
     channel = ChannelFactory(department=people.marketing)
-    posts = [published_post(channel=channel, text=f"Post {n}") for n in range(5)]
+    posts = [published_post(channel=channel, text=f"Post {n}", published_at=at(9)) for n in range(5)]
     for n, publication in enumerate(posts):
         SnapshotFactory(
             publication=publication, captured_at=at(10), impressions=100 * (5 - n) if n else 0, likes=10 * n
         )
+    # published before the range: however well it still does, it is not one of this range's posts
+    old = published_post(channel=channel, text="Old post", published_at=at(2))
+    SnapshotFactory(publication=old, captured_at=at(10), impressions=10_000, likes=5_000)
+    # figures after the range's end do not count
+    SnapshotFactory(publication=posts[0], captured_at=at(20), impressions=100_000, likes=90_000)
     top, bottom = figures.top_and_bottom_posts(
         user=people.manager, since=date(2026, 1, 8), until=date(2026, 1, 12), limit=2
     )

@@ -3,7 +3,7 @@ CoE team, leadership and liaisons) and the home page's KPI tiles for leadership 
 
 from __future__ import annotations
 
-from coe.extensions import HomePanel, register_home_panel
+from coe.extensions import HomePanel, register_home_panel, register_objective_status
 from coe.navigation import NavItem
 from coe.navigation import register as register_nav_items
 
@@ -29,8 +29,34 @@ def _kpi_home_panel(user):
     return {"kpi_statuses": statuses, "status_labels": STATUS_LABELS}
 
 
+def _objective_status(user, objective_ids: list[int]) -> dict[int, list[dict]]:
+    """The KPIs measuring each charter objective, with actual, target and status for the current
+    period — only the KPIs this person sees (someone without figures sees none)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from analytics.selectors.kpis import STATUS_LABELS, kpi_statuses, kpis_visible_to
+
+    kpis = kpis_visible_to(user).filter(is_active=True, objective_id__in=objective_ids)
+    result: dict[int, list[dict]] = {pk: [] for pk in objective_ids}
+    url = reverse("analytics:kpis")
+    for status in kpi_statuses(user=user, on=timezone.localdate(), periods_back=0, kpis=kpis):
+        result.setdefault(status.kpi.objective_id, []).append(
+            {
+                "name": status.kpi.name,
+                "actual": status.actual,
+                "target": status.current.expected if status.current.expected is not None else status.target,
+                "status": status.status,
+                "status_label": STATUS_LABELS.get(status.status, status.status),
+                "url": url,
+            }
+        )
+    return result
+
+
 def register() -> None:
     register_nav_items(NavItem("Analytics", "analytics:dashboard", _can_view_dashboard, order=65))
     register_home_panel(
         HomePanel(key="analytics_kpis", template="analytics/partials/_home_kpis.html", context=_kpi_home_panel, order=4)
     )
+    register_objective_status("analytics", _objective_status)

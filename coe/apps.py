@@ -19,6 +19,9 @@ class CoeConfig(AppConfig):
         from coe import navigation
 
         navigation.register_coe_items()
+        from coe.selectors.steering import register_home_panel as register_steering_panel
+
+        register_steering_panel()  # the person's own steering action items on the home page
         # coe is the last installed app, so when its post_migrate fires every app's permissions
         # exist and the role groups can be granted all of theirs.
         post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="coe_sync_roles")

@@ -44,7 +44,7 @@ def nav_items_for(user) -> list[NavItem]:
 def register_coe_items() -> None:
     register(
         NavItem("Home", "home", lambda user: user.is_active, order=0),
-        NavItem("Departments", "coe:department_list", permissions.can_view_departments, order=80),
+        NavItem("CoE", "coe:charter", lambda user: user.is_active, order=80),
         NavItem("People", "coe:people_list", permissions.can_view_all_people, order=85),
         NavItem("Admin", "admin:index", permissions.can_use_admin, order=200, menu="user"),
     )

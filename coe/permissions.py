@@ -154,3 +154,182 @@ def can_view_operations(user) -> bool:
 
 def can_use_admin(user) -> bool:
     return _active(user) and user.is_staff
+
+
+# --- Charter and objectives, best-practice library (helper CHARTER) -----------------------------
+
+
+def can_view_charter(user) -> bool:
+    """Everyone with a role reads the charter and its objectives."""
+    return has_model_or_object_perm(user, "coe.view_charterversion")
+
+
+def can_edit_charter(user) -> bool:
+    """The CoE manager starts and edits draft versions."""
+    return has_model_or_object_perm(user, "coe.change_charterversion")
+
+
+def can_approve_charter(user) -> bool:
+    return has_model_or_object_perm(user, "coe.approve_charterversion")
+
+
+def can_manage_objectives(user) -> bool:
+    """CoE staff create, edit and deactivate objectives."""
+    return has_model_or_object_perm(user, "coe.change_objective")
+
+
+def can_view_library(user) -> bool:
+    return has_model_or_object_perm(user, "coe.view_practice")
+
+
+def can_submit_practice(user) -> bool:
+    return has_model_or_object_perm(user, "coe.add_practice")
+
+
+def can_curate_practices(user) -> bool:
+    """CoE members and the manager approve, decline, feature and tag practices."""
+    return has_model_or_object_perm(user, "coe.curate_practice")
+
+
+def can_vote_practice(user) -> bool:
+    return has_model_or_object_perm(user, "coe.add_practicevote")
+
+
+def can_adopt_practice(user) -> bool:
+    return has_model_or_object_perm(user, "coe.add_practiceadoption")
+
+
+def practices_visible_to(user) -> QuerySet:
+    """Approved practices for everyone; one's own submissions in any state; everything for curators."""
+    from coe.models import Practice
+
+    practices = Practice.objects.all()
+    if not can_view_library(user):
+        return practices.none()
+    if getattr(user, "is_system", False) or can_curate_practices(user):
+        return practices
+    return practices.filter(Q(status=Practice.Status.APPROVED) | Q(submitted_by_id=user.pk))
+
+
+# --- Tools inventory and tech-stack evaluations (techstack) -------------------------------------
+
+
+def can_view_tools(user) -> bool:
+    """The inventory (what the CoE pays for, when it renews): CoE staff and leadership."""
+    return has_model_or_object_perm(user, "coe.view_tool")
+
+
+def can_manage_tools(user) -> bool:
+    """Creating, editing and retiring tools: the CoE manager."""
+    return has_model_or_object_perm(user, "coe.change_tool")
+
+
+def can_view_all_evaluations(user) -> bool:
+    return has_model_or_object_perm(user, "coe.view_evaluation")
+
+
+def can_manage_evaluations(user) -> bool:
+    """Setting evaluations up, starting scoring and finishing them: the CoE manager."""
+    return has_model_or_object_perm(user, "coe.change_evaluation")
+
+
+def evaluations_visible_to(user):
+    """Every evaluation for CoE staff and leadership; otherwise those the person is named a
+    reviewer of (anyone may be named)."""
+    from coe.models import Evaluation
+
+    if not _active(user):
+        return Evaluation.objects.none()
+    if getattr(user, "is_system", False) or can_view_all_evaluations(user):
+        return Evaluation.objects.all()
+    return Evaluation.objects.filter(reviewers=user)
+
+
+def is_evaluation_reviewer(user, evaluation) -> bool:
+    if not _active(user) or getattr(user, "is_system", False):
+        return False
+    return evaluation.reviewers.filter(pk=user.pk).exists()
+
+
+def can_score_evaluation(user, evaluation) -> bool:
+    """Reviewers score, only their own scores, only while the evaluation is being scored."""
+    return evaluation.status == "scoring" and is_evaluation_reviewer(user, evaluation)
+
+
+# --- Steering committee (helper STEERING) -------------------------------------------------------
+# The committee is company governance: CoE staff and leadership read it, CoE staff keep it. Anyone
+# who owns an action item sees it and may move its status.
+
+
+def can_view_steering(user) -> bool:
+    return has_model_or_object_perm(user, "coe.view_steeringmeeting")
+
+
+def can_edit_steering(user) -> bool:
+    return has_model_or_object_perm(user, "coe.change_steeringmeeting")
+
+
+def can_view_all_action_items(user) -> bool:
+    return has_model_or_object_perm(user, "coe.view_actionitem")
+
+
+def action_items_visible_to(user) -> QuerySet:
+    from coe.models import ActionItem
+
+    if not _active(user):
+        return ActionItem.objects.none()
+    if getattr(user, "is_system", False) or can_view_all_action_items(user):
+        return ActionItem.objects.all()
+    return ActionItem.objects.filter(owner=user)
+
+
+def action_item_fields_writable_by(user, item) -> frozenset[str]:
+    """CoE staff change everything; the item's owner (whatever their role) only its status."""
+    if not _active(user):
+        return frozenset()
+    if getattr(user, "is_system", False) or has_model_or_object_perm(user, "coe.change_actionitem"):
+        return frozenset({"title", "detail", "owner", "department", "due_on", "status", "meeting"})
+    if item is not None and item.owner_id == user.pk:
+        return frozenset({"status"})
+    return frozenset()
+
+
+def can_view_department_insights(user) -> bool:
+    """The directory's figures of every department: CoE staff and leadership."""
+    return has_model_or_object_perm(user, "coe.view_department_insights")
+
+
+# --- Maturity assessments (coe.services.maturity) -----------------------------------------------
+
+
+def can_view_maturity(user) -> bool:
+    """CoE staff and leadership read the assessments, the question bank and the next steps."""
+    return has_model_or_object_perm(user, "coe.view_maturityassessment")
+
+
+def can_take_maturity(user) -> bool:
+    """The CoE manager starts, answers and completes assessments."""
+    return has_model_or_object_perm(user, "coe.add_maturityassessment")
+
+
+def can_edit_maturity_questions(user) -> bool:
+    return has_model_or_object_perm(user, "coe.change_maturityquestion")
+
+
+def can_edit_maturity_recommendations(user) -> bool:
+    return has_model_or_object_perm(user, "coe.change_maturityrecommendation")
+
+
+def can_view_techstack(user) -> bool:
+    """The "Tech stack" entry of the CoE sub-navigation (the inventory's readers)."""
+    return can_view_tools(user)
+
+
+def can_see_evaluation_results(user, evaluation) -> bool:
+    """Totals and the report: reviewers do not see the others' scores while they score (no
+    anchoring); the CoE manager, the other readers, and everyone once it is finished do."""
+    if evaluation.status == "draft":
+        return False
+    if evaluation.status == "finished" or can_manage_evaluations(user):
+        return True
+    return not is_evaluation_reviewer(user, evaluation)

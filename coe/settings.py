@@ -220,6 +220,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.tasks.roi_report_send_monthly_task",
         "schedule": timedelta(hours=1),
     },
+    # Hourly, each tool's owner reminded once per renewal date (renewal_reminded_for).
+    "coe-tools-remind-renewal": {
+        "task": "coe.tasks.tools_remind_renewal_task",
+        "schedule": timedelta(hours=1),
+    },
+    # Hourly, each steering action item's owner reminded once before it is due and once overdue.
+    "coe-action-items-remind": {
+        "task": "coe.tasks.action_items_remind_task",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # Policies (governance.services.policies): an overdue acceptance is escalated to the person's
@@ -264,6 +274,16 @@ if PUBLISH_STUCK_SECONDS <= CELERY_TASK_TIME_LIMIT:
     # Otherwise a send still running could be taken for a dead one.
     raise ImproperlyConfigured("PUBLISH_STUCK_SECONDS must be longer than CELERY_TASK_TIME_LIMIT.")
 EXTERNAL_REVIEW_DAYS = env_int("EXTERNAL_REVIEW_DAYS", 7)
+# Tools inventory (coe.services.techstack): a tool's owner and the CoE managers are reminded this
+# many days before its renewal date, once per renewal date.
+TOOL_RENEWAL_REMIND_DAYS = env_int("TOOL_RENEWAL_REMIND_DAYS", 30)
+if TOOL_RENEWAL_REMIND_DAYS < 1:
+    raise ImproperlyConfigured("TOOL_RENEWAL_REMIND_DAYS must be at least 1.")
+# Steering committee (coe.services.steering): an action item's owner is reminded this many days
+# before its due date (once), and once when it is overdue.
+ACTION_ITEM_REMIND_DAYS = env_int("ACTION_ITEM_REMIND_DAYS", 2)
+if ACTION_ITEM_REMIND_DAYS < 0:
+    raise ImproperlyConfigured("ACTION_ITEM_REMIND_DAYS must be 0 or more.")
 # /healthz reports the worker unhealthy when its last heartbeat is older than this.
 HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS", 300)
 
@@ -403,6 +423,13 @@ SPECTACULAR_SETTINGS = {
         "KpiStatusEnum": "analytics.selectors.kpis.STATUS_CHOICES",
         "KpiMetricEnum": "analytics.selectors.kpis.KPI_METRIC_CHOICES",
         "ImportModeEnum": "analytics.models.imports.MetricImport.Mode",
+        "SteeringMeetingStatusEnum": "coe.models.SteeringMeeting.Status",
+        "SteeringAttendanceStatusEnum": "coe.models.SteeringAttendance.Status",
+        "ActionItemStatusEnum": "coe.models.ActionItem.Status",
+        "MaturityAssessmentStatusEnum": "coe.models.MaturityAssessment.Status",
+        "CompetencyEnum": "coe.models.Competency",
+        "EvaluationStatusEnum": "coe.models.Evaluation.Status",
+        "ToolCategoryEnum": "coe.models.ToolCategory",
     },
 }
 

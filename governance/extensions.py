@@ -125,3 +125,93 @@ def register() -> None:
     user_logged_in.connect(_signed_in, dispatch_uid="governance_audit_signed_in")
     user_logged_out.connect(_signed_out, dispatch_uid="governance_audit_signed_out")
     user_login_failed.connect(_sign_in_failed, dispatch_uid="governance_audit_sign_in_failed")
+    from coe.extensions import register_department_facts
+
+    register_department_facts("governance", department_facts)
+
+
+# --- department facts (coe's directory and maturity assessments read them) ---------------------
+
+
+def department_facts(department_ids: list[int]) -> dict:
+    """Policy acknowledgment %: of the (person, published policy asking for acceptance) pairs where
+    the policy applies to the person (everyone, one of their departments or their role), the share
+    accepted at the required version or later — per department (its active members) and for the
+    company. Whether an active crisis plan exists is company-wide (key None). Seven queries,
+    whatever the number of departments or people (the pairs are counted in Python)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Max
+
+    from coe.extensions import Fact
+    from coe.models import Department
+    from governance.models import Acknowledgment, CrisisPlan, Policy
+
+    User = get_user_model()
+    policies = list(
+        Policy.objects.filter(current_version__isnull=False, acknowledgment_version__isnull=False).values_list(
+            "pk", "audience_everyone", "acknowledgment_version__number"
+        )
+    )
+    policy_ids = [pk for pk, _, _ in policies]
+    audience_departments: dict[int, set[int]] = {pk: set() for pk in policy_ids}
+    for policy_id, department_id in Policy.audience_departments.through.objects.filter(
+        policy_id__in=policy_ids
+    ).values_list("policy_id", "department_id"):
+        audience_departments[policy_id].add(department_id)
+    audience_roles: dict[int, set[int]] = {pk: set() for pk in policy_ids}
+    for policy_id, group_id in Policy.audience_roles.through.objects.filter(policy_id__in=policy_ids).values_list(
+        "policy_id", "group_id"
+    ):
+        audience_roles[policy_id].add(group_id)
+    active = set(User.objects.filter(is_active=True).values_list("pk", flat=True))
+    departments_of: dict[int, set[int]] = {}
+    for user_id, department_id in Department.members.through.objects.filter(user__is_active=True).values_list(
+        "user_id", "department_id"
+    ):
+        departments_of.setdefault(user_id, set()).add(department_id)
+    groups_of: dict[int, set[int]] = {}
+    for user_id, group_id in User.groups.through.objects.filter(user__is_active=True).values_list(
+        "user_id", "group_id"
+    ):
+        groups_of.setdefault(user_id, set()).add(group_id)
+    accepted = {
+        (row["user_id"], row["version__policy_id"]): row["number"]
+        for row in Acknowledgment.objects.filter(version__policy_id__in=policy_ids, user__is_active=True)
+        .values("user_id", "version__policy_id")
+        .annotate(number=Max("version__number"))
+    }
+    counts = {pk: [0, 0] for pk in [*department_ids, None]}  # [should, accepted]
+    for user_id in active:
+        mine = departments_of.get(user_id, set())
+        roles = groups_of.get(user_id, set())
+        should = done = 0
+        for policy_id, everyone, number in policies:
+            if everyone or mine & audience_departments[policy_id] or roles & audience_roles[policy_id]:
+                should += 1
+                done += accepted.get((user_id, policy_id), 0) >= number
+        for key in [None, *(pk for pk in mine if pk in counts)]:
+            counts[key][0] += should
+            counts[key][1] += done
+    crisis_plan = CrisisPlan.objects.filter(is_active=True).exists()
+    result = {}
+    for key, (should, done) in counts.items():
+        pct = round(100 * done / should, 1) if should else None
+        result[key] = [
+            Fact(
+                "policy_ack_pct",
+                "Policy acknowledgment",
+                pct,
+                "—" if pct is None else f"{pct:.0f} %",
+                "/governance/policies/",
+            )
+        ]
+    result[None].append(
+        Fact(
+            "crisis_plan_exists",
+            "Crisis plan",
+            crisis_plan,
+            "Yes" if crisis_plan else "No",
+            "/governance/crisis/",
+        )
+    )
+    return result

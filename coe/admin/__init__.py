@@ -87,3 +87,9 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
     search_fields = ["hostname"]
     list_filter = ["seen_at"]
     readonly_fields = ["hostname", "seen_at"]
+
+
+from coe.admin import charter as _charter_admin  # noqa: E402, F401
+from coe.admin import maturity as _maturity_admin  # noqa: E402, F401
+from coe.admin import steering as _steering_admin  # noqa: E402, F401
+from coe.admin import techstack as _techstack_admin  # noqa: E402, F401

@@ -25,7 +25,7 @@ from coe.errors import DomainError
 from coe.extensions import home_panels_for
 from coe.forms import DepartmentForm, PersonForm, ProfileForm, form_add_domain_error
 from coe.health import system_health
-from coe.models import Notification
+from coe.models import Department, Notification
 from coe.roles import Role
 
 PEOPLE_PER_PAGE = 50
@@ -171,11 +171,16 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def department_list(request: HttpRequest) -> HttpResponse:
+    """The directory; CoE staff and leadership also see each department's figures (silos flagged)."""
+    from coe.selectors.directory import department_directory
+
+    directory = department_directory(user=request.user, sort=request.GET.get("sort", "name"))
     return render(
         request,
         "coe/department_list.html",
         {
-            "departments": selectors.departments_list(user=request.user),
+            "directory": directory,
+            "departments": [row.department for row in directory.rows],
             "can_add_department": permissions.can_add_department(request.user),
         },
     )
@@ -183,12 +188,17 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    from coe.selectors.directory import department_directory
+
     department = selectors.department_get(user=request.user, slug=slug)
+    directory = department_directory(user=request.user, departments=Department.objects.filter(pk=department.pk))
     return render(
         request,
         "coe/department_detail.html",
         {
             "department": department,
+            "row": directory.rows[0] if directory.rows else None,
+            "with_figures": directory.with_figures,
             "members": selectors.department_members(user=request.user, department=department),
             "can_change": permissions.can_change_department(request.user, department),
         },

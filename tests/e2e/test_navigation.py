@@ -7,18 +7,18 @@ pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
     "manager": [
-        "Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Training", "Crisis", "Analytics", "Departments",
+        "Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Training", "Crisis", "Analytics", "CoE",
         "People",
     ],
     "member": [
-        "Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Training", "Crisis", "Analytics", "Departments",
+        "Home", "Posts", "Review", "Calendar", "Channels", "Policies", "Training", "Crisis", "Analytics", "CoE",
         "People",
     ],
-    "liaison": ["Home", "Posts", "Calendar", "Policies", "Training", "Analytics", "Departments"],
-    "liaison_cs": ["Home", "Posts", "Calendar", "Policies", "Training", "Analytics", "Departments"],
-    "approver": ["Home", "Review", "Calendar", "Policies", "Training", "Departments"],
-    "employee": ["Home", "Policies", "Training", "Departments"],
-    "leader": ["Home", "Policies", "Training", "Crisis", "Analytics", "Departments", "People"],
+    "liaison": ["Home", "Posts", "Calendar", "Policies", "Training", "Analytics", "CoE"],
+    "liaison_cs": ["Home", "Posts", "Calendar", "Policies", "Training", "Analytics", "CoE"],
+    "approver": ["Home", "Review", "Calendar", "Policies", "Training", "CoE"],
+    "employee": ["Home", "Policies", "Training", "CoE"],
+    "leader": ["Home", "Policies", "Training", "Crisis", "Analytics", "CoE", "People"],
 }  # fmt: skip
 # Pages a few people use now and then sit in the person's menu, so the bar stays on one line.
 EXPECTED_USER_MENU = {"manager": ["Audit trail", "Admin"], "member": ["Audit trail"]}

@@ -4,6 +4,8 @@ content theme."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -83,9 +85,29 @@ class MetricSnapshot(models.Model):
 
 
 class Period(models.TextChoices):
+    """A rollup period, and its calendar: days are UTC days, weeks start on Monday (ISO), months
+    on the 1st. The rollup SQL, the figures and the dashboard all ask these two methods."""
+
     DAY = "day", "Day"
     WEEK = "week", "Week"
     MONTH = "month", "Month"
+
+    def start_of(self, day: date) -> date:
+        """The first day of the period that holds ``day``."""
+        if self == Period.WEEK:
+            return day - timedelta(days=day.weekday())
+        if self == Period.MONTH:
+            return day.replace(day=1)
+        return day
+
+    def end_of(self, day: date) -> date:
+        """The last day of the period that holds ``day``."""
+        start = self.start_of(day)
+        if self == Period.WEEK:
+            return start + timedelta(days=6)
+        if self == Period.MONTH:
+            return (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        return start
 
 
 class MetricRollup(models.Model):

@@ -84,23 +84,6 @@ def change_percent(current, previous) -> Decimal | None:
     return ((Decimal(current) - Decimal(previous)) * 100 / Decimal(previous)).quantize(Decimal("0.1"))
 
 
-def period_start_of(day: date, period: str) -> date:
-    if period == Period.WEEK:
-        return day - timedelta(days=day.weekday())
-    if period == Period.MONTH:
-        return day.replace(day=1)
-    return day
-
-
-def period_end_of(start: date, period: str) -> date:
-    if period == Period.WEEK:
-        return start + timedelta(days=6)
-    if period == Period.MONTH:
-        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return following - timedelta(days=1)
-    return start
-
-
 def period_for(since: date, until: date) -> str:
     """The series' step for a range: days up to three months, weeks up to a year, else months."""
     days = (until - since).days + 1
@@ -254,7 +237,7 @@ def figures_series(
         channel_ids=channel_ids,
         campaign_ids=campaign_ids,
         theme_ids=theme_ids,
-    ).filter(period_start__gte=period_start_of(since, period), period_start__lte=until)
+    ).filter(period_start__gte=Period(period).start_of(since), period_start__lte=until)
     if group_by is not None:
         key, label = GROUPS[group_by]
         grouped = rows.values("period_start", key, label).annotate(**_sums()).order_by("period_start", label)
@@ -264,10 +247,10 @@ def figures_series(
         ]
     by_start = {row["period_start"]: row for row in rows.values("period_start").annotate(**_sums())}
     series = []
-    start = period_start_of(since, period)
+    start = Period(period).start_of(since)
     while start <= until:
         series.append({"period_start": start, **_figures(by_start.get(start, {}))})
-        start = period_end_of(start, period) + timedelta(days=1)
+        start = Period(period).end_of(start) + timedelta(days=1)
     return series
 
 
@@ -278,12 +261,8 @@ def range_q(since: date, until: date) -> Q:
     """The rollup rows that sum to exactly [since, until]: the month rows of the whole months inside
     it and the day rows of the days around them (a year is 12 month rows per key, not 365 day rows).
     Every figure but ``posts`` adds up across periods; ``posts`` counts per row's period."""
-    first_full = since if since.day == 1 else period_end_of(since.replace(day=1), Period.MONTH) + timedelta(days=1)
-    last_full_end = (
-        until
-        if until == period_end_of(until.replace(day=1), Period.MONTH)
-        else until.replace(day=1) - timedelta(days=1)
-    )
+    first_full = since if since.day == 1 else Period.MONTH.end_of(since) + timedelta(days=1)
+    last_full_end = until if until == Period.MONTH.end_of(until) else until.replace(day=1) - timedelta(days=1)
     if first_full > last_full_end:
         return Q(period=Period.DAY, period_start__gte=since, period_start__lte=until)
     return (

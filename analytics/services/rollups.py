@@ -37,7 +37,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from analytics.models import METRIC_FIELDS, DirtyDay
+from analytics.models import METRIC_FIELDS, DirtyDay, Period
 
 Progress = Callable[[int, int], None]
 
@@ -54,18 +54,6 @@ VALUE_FIELDS = (*METRIC_FIELDS, "conversion_value")
 
 def _vendor() -> str:
     return "postgresql" if connection.vendor == "postgresql" else "sqlite"
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(day: date) -> date:
-    return (month_start(day) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 # --- SQL pieces per vendor --------------------------------------------------------------------
@@ -189,7 +177,7 @@ def _write_period(cursor, period: str, lo: date, hi: date, channel_ids, stamp) -
         per_publication = f"""SELECT {start_of} AS period_start, x.channel_id, x.department_id, x.campaign_id,
             x.theme_id, x.publication_id, MAX(x.active) AS active, {x_sums} FROM analytics_pubdays x WHERE {days}
             GROUP BY 1, x.channel_id, x.department_id, x.campaign_id, x.theme_id, x.publication_id"""  # noqa: S608
-    last_day = {"day": hi, "week": hi + timedelta(days=6), "month": month_end(hi)}[period]
+    last_day = {"day": hi, "week": hi + timedelta(days=6), "month": Period.MONTH.end_of(hi)}[period]
     k_values = ", ".join(f"k.{f}" for f in VALUE_FIELDS)
     end_of = sql["end_of"][period].format(col="k.period_start")
     select = f"""
@@ -381,10 +369,10 @@ def _recompute_postgres(cursor, lo: date, hi: date, first: date, last: date, cha
         "end": _midnight(last + timedelta(days=1)),
         "day_lo": lo,
         "day_hi": hi,
-        "week_lo": week_start(lo),
-        "week_hi": week_start(hi),
-        "month_lo": month_start(lo),
-        "month_hi": month_start(hi),
+        "week_lo": Period.WEEK.start_of(lo),
+        "week_hi": Period.WEEK.start_of(hi),
+        "month_lo": Period.MONTH.start_of(lo),
+        "month_hi": Period.MONTH.start_of(hi),
         "stamp": timezone.now(),
     }
     cursor.execute("DROP TABLE IF EXISTS analytics_rollup_new")
@@ -401,10 +389,10 @@ def _recompute_postgres(cursor, lo: date, hi: date, first: date, last: date, cha
 
 
 def _recompute_chunk(lo: date, hi: date, channel_ids) -> None:
-    weeks = (week_start(lo), week_start(hi))
-    months = (month_start(lo), month_start(hi))
+    weeks = (Period.WEEK.start_of(lo), Period.WEEK.start_of(hi))
+    months = (Period.MONTH.start_of(lo), Period.MONTH.start_of(hi))
     first = min(weeks[0], months[0])
-    last = max(weeks[1] + timedelta(days=6), month_end(hi))
+    last = max(Period.WEEK.end_of(hi), Period.MONTH.end_of(hi))
     with connection.cursor() as cursor:
         if _vendor() == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])

@@ -181,8 +181,8 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         except ValueError as exc:
             raise Http404("That chart point is not a date.") from exc
         point_period = point_period or Period.DAY
-        since = selectors.period_start_of(point, point_period)
-        until = selectors.period_end_of(since, point_period)
+        since = Period(point_period).start_of(point)
+        until = Period(point_period).end_of(point)
     scope = filters.scope()
     publications = selectors.publication_figures(
         user=user, since=since, until=until, **scope, order="-engagements", limit=DRILLDOWN_SHOWN

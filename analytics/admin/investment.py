@@ -4,8 +4,8 @@ there); deliveries are written by the monthly report."""
 
 from django.contrib import admin
 
-from analytics.admin.base import ReadOnlyAdmin
 from analytics.models import Investment, ReportDelivery, ValueSettings
+from coe.admin.base import ReadOnlyAdmin
 
 
 @admin.register(Investment)

@@ -3,8 +3,8 @@ which check the metric, the aggregation and the period of every target."""
 
 from django.contrib import admin
 
-from analytics.admin.base import ReadOnlyAdmin
 from analytics.models import Kpi, KpiTarget
+from coe.admin.base import ReadOnlyAdmin
 
 
 class KpiTargetInline(admin.TabularInline):

@@ -4,8 +4,8 @@ there (declaring an incident freezes publishing); the admin does not bypass eith
 
 from django.contrib import admin
 
-from analytics.admin.base import ReadOnlyAdmin
 from analytics.models import ListeningAlert, ListeningTopic, Mention, TopicHour
+from coe.admin.base import ReadOnlyAdmin
 
 
 @admin.register(ListeningTopic)

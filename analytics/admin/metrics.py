@@ -4,8 +4,8 @@ the rollup SQL; imports are started on the import page. The admin bypasses none 
 
 from django.contrib import admin
 
-from analytics.admin.base import ReadOnlyAdmin
 from analytics.models import DirtyDay, MetricImport, MetricRollup, MetricSnapshot
+from coe.admin.base import ReadOnlyAdmin
 
 
 @admin.register(MetricSnapshot)

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
+from coe.admin.base import ReadOnlyAdmin
 from coe.errors import DomainError
 from governance import permissions
 from governance.models import Acknowledgment, AcknowledgmentReminder, Policy, PolicyVersion
@@ -157,17 +158,6 @@ class PolicyVersionAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{version}: {error.message}", messages.ERROR)
             else:
                 self.message_user(request, f"{version} published.", messages.SUCCESS)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Acknowledgment)

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
+from coe.admin.base import ReadOnlyAdmin
 from coe.errors import DomainError
 from training import permissions
 from training.forms.content import MODULE_SETTINGS
@@ -134,25 +135,16 @@ class ModuleAdmin(admin.ModelAdmin):
         self._each(request, queryset, services.module_archive, "{count} module(s) archived.")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class AuthorsReadOnlyAdmin(ReadOnlyAdmin):
     """Authors read these here (they hold no separate view permission); writes are the authoring
     pages'."""
 
     def has_view_permission(self, request, obj=None) -> bool:
         return permissions.can_author(request.user) or super().has_view_permission(request, obj)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Lesson)
-class LessonAdmin(ReadOnlyAdmin):
+class LessonAdmin(AuthorsReadOnlyAdmin):
     list_display = ["title", "module", "position", "estimated_minutes"]
     list_filter = ["module__level", "module"]
     search_fields = ["title", "body", "module__title"]
@@ -171,7 +163,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(ReadOnlyAdmin):
+class QuestionAdmin(AuthorsReadOnlyAdmin):
     list_display = ["short_text", "module", "kind", "is_active", "position"]
     list_filter = ["kind", "is_active", "module"]
     search_fields = ["text", "explanation", "module__title"]
@@ -184,7 +176,7 @@ class QuestionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LessonRead)
-class LessonReadAdmin(ReadOnlyAdmin):
+class LessonReadAdmin(AuthorsReadOnlyAdmin):
     list_display = ["user", "lesson", "read_at"]
     list_filter = ["lesson__module", "read_at"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "lesson__title"]
@@ -193,7 +185,7 @@ class LessonReadAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LessonImage)
-class LessonImageAdmin(ReadOnlyAdmin):
+class LessonImageAdmin(AuthorsReadOnlyAdmin):
     list_display = ["name", "module", "content_type", "width", "height", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["content_type", "module"]
     search_fields = ["name", "alt_text", "module__title"]

@@ -1,5 +1,5 @@
-"""The one admin base of analytics: every record is written through its pages, imports, API or the
-rollup SQL (validated, audited, marking days for rollups), so the admin only reads."""
+"""The admin's read-only base, shared by every app: records whose writes go through their pages,
+imports, API or SQL (validated and audited there) are only read in the admin."""
 
 from django.contrib import admin
 
